@@ -1,1 +1,7 @@
-export {};
+/**
+ * Common types and helpers for the data product portal.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './status';
