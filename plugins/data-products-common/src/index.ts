@@ -5,3 +5,4 @@
  */
 export * from './types';
 export * from './status';
+export * from './lineage';
