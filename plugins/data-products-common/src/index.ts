@@ -6,3 +6,6 @@
 export * from './types';
 export * from './status';
 export * from './lineage';
+export * from './identifiers';
+export * from './columnTypes';
+export * from './sourceReferences';

@@ -10,7 +10,10 @@ export const DATA_PRODUCT_KIND = 'DataProduct' as const;
 export const OUTPUT_PORT_KIND = 'OutputPort' as const;
 
 /** How a data product relates to its sources and consumers. */
-export type DataProductType = 'source-aligned' | 'aggregate' | 'consumer-aligned';
+export type DataProductType =
+  | 'source-aligned'
+  | 'aggregate'
+  | 'consumer-aligned';
 
 /** How an output port is materialized in PostgreSQL. */
 export type OutputPortType = 'postgres-table' | 'postgres-view';
@@ -35,7 +38,7 @@ export interface DataProductEntityV1alpha1 extends Entity {
 }
 
 /** One column of an output port's contract. */
-export interface OutputPortColumn {
+export type OutputPortColumn = {
   name: string;
   /** A SQL type from the documented set, e.g. `INTEGER`, `VARCHAR(100)`, `DECIMAL(10,2)`. */
   type: string;
@@ -43,7 +46,7 @@ export interface OutputPortColumn {
   required?: boolean;
   unique?: boolean;
   primaryKey?: boolean;
-}
+};
 
 /** An OutputPort entity. */
 export interface OutputPortEntityV1alpha1 extends Entity {

@@ -1,0 +1,190 @@
+/**
+ * The key words PostgreSQL reserves (category `R`) or reserves except as a
+ * function or type name (category `T`), as `pg_get_keywords()` of
+ * PostgreSQL 18 lists them. Neither can be used unquoted as a table or column
+ * name, so a data product's identifiers must avoid them.
+ */
+export const POSTGRES_RESERVED_WORDS: ReadonlySet<string> = new Set([
+  'all',
+  'analyse',
+  'analyze',
+  'and',
+  'any',
+  'array',
+  'as',
+  'asc',
+  'asymmetric',
+  'authorization',
+  'binary',
+  'both',
+  'case',
+  'cast',
+  'check',
+  'collate',
+  'collation',
+  'column',
+  'concurrently',
+  'constraint',
+  'create',
+  'cross',
+  'current_catalog',
+  'current_date',
+  'current_role',
+  'current_schema',
+  'current_time',
+  'current_timestamp',
+  'current_user',
+  'default',
+  'deferrable',
+  'desc',
+  'distinct',
+  'do',
+  'else',
+  'end',
+  'except',
+  'false',
+  'fetch',
+  'for',
+  'foreign',
+  'freeze',
+  'from',
+  'full',
+  'grant',
+  'group',
+  'having',
+  'ilike',
+  'in',
+  'initially',
+  'inner',
+  'intersect',
+  'into',
+  'is',
+  'isnull',
+  'join',
+  'lateral',
+  'leading',
+  'left',
+  'like',
+  'limit',
+  'localtime',
+  'localtimestamp',
+  'natural',
+  'not',
+  'notnull',
+  'null',
+  'offset',
+  'on',
+  'only',
+  'or',
+  'order',
+  'outer',
+  'overlaps',
+  'placing',
+  'primary',
+  'references',
+  'returning',
+  'right',
+  'select',
+  'session_user',
+  'similar',
+  'some',
+  'symmetric',
+  'system_user',
+  'table',
+  'tablesample',
+  'then',
+  'to',
+  'trailing',
+  'true',
+  'union',
+  'unique',
+  'user',
+  'using',
+  'variadic',
+  'verbose',
+  'when',
+  'where',
+  'window',
+  'with',
+]);
+
+/** PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes. */
+export const MAX_IDENTIFIER_BYTES = 63;
+
+/** The pattern of a safe identifier: lower case letters, digits and `_`, not starting with a digit. */
+export const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Checks that a value is a safe PostgreSQL identifier for a schema, table or
+ * column: it matches `[a-z_][a-z0-9_]*`, is at most 63 bytes long and is not a
+ * reserved word. Returns the rule that is broken, or `undefined` when the
+ * value is safe.
+ */
+export function validateIdentifier(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return 'must be a non-empty string';
+  }
+  if (!IDENTIFIER_PATTERN.test(value)) {
+    return 'must be a safe PostgreSQL identifier: lower case letters, digits and underscores, not starting with a digit ([a-z_][a-z0-9_]*)';
+  }
+  const bytes = new TextEncoder().encode(value).length;
+  if (bytes > MAX_IDENTIFIER_BYTES) {
+    return `must be at most ${MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer identifiers), it is ${bytes}`;
+  }
+  if (POSTGRES_RESERVED_WORDS.has(value)) {
+    return `must not be a PostgreSQL reserved word ('${value}')`;
+  }
+  return undefined;
+}
+
+/** True when a value is a safe PostgreSQL identifier (see {@link validateIdentifier}). */
+export function isSafeIdentifier(value: unknown): value is string {
+  return validateIdentifier(value) === undefined;
+}
+
+/**
+ * Throws an `Error` naming `what` and the value when the value is not a safe
+ * PostgreSQL identifier; use before any SQL that contains the identifier runs.
+ */
+export function assertSafeIdentifier(
+  value: unknown,
+  what: string,
+): asserts value is string {
+  const problem = validateIdentifier(value);
+  if (problem) {
+    throw new Error(`Invalid ${what} ${JSON.stringify(value)}: ${problem}`);
+  }
+}
+
+/** Quotes a safe identifier for SQL (`"name"`); throws for an unsafe one. */
+export function quoteIdentifier(value: string, what = 'identifier'): string {
+  assertSafeIdentifier(value, what);
+  return `"${value}"`;
+}
+
+/** Schema names a data product may never use: PostgreSQL's own and the shared default. */
+export const RESERVED_SCHEMA_NAMES: ReadonlySet<string> = new Set([
+  'public',
+  'information_schema',
+]);
+
+/**
+ * Checks a data product's schema name: a safe identifier (see
+ * {@link validateIdentifier}) that does not start with `pg_` (reserved by
+ * PostgreSQL for system schemas) and is not `public` or `information_schema`.
+ * Returns the rule that is broken, or `undefined`.
+ */
+export function validateSchemaName(value: unknown): string | undefined {
+  const problem = validateIdentifier(value);
+  if (problem) {
+    return problem;
+  }
+  const name = value as string;
+  if (name.startsWith('pg_')) {
+    return `must not start with 'pg_' (reserved by PostgreSQL for system schemas)`;
+  }
+  if (RESERVED_SCHEMA_NAMES.has(name)) {
+    return `must not be '${name}': a data product needs a dedicated schema`;
+  }
+  return undefined;
+}
