@@ -1,0 +1,160 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  type Entity,
+} from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import type {
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import type {
+  DataProductEntityV1alpha1,
+  OutputPortEntityV1alpha1,
+} from '@dataproducts/plugin-data-products-common';
+
+/** Annotation with the registry's record of the product's last provisioning. */
+export const ANNOTATION_REGISTRY_STATUS = 'dataproducts.io/registry-status';
+/** Annotation with the error of a failed provisioning. */
+export const ANNOTATION_REGISTRY_ERROR = 'dataproducts.io/registry-error';
+
+const PROVIDER_NAME = 'data-products-registry';
+
+/** One product as `GET /api/data-products/registry/products` serves it. */
+interface RegistryItem {
+  product: DataProductEntityV1alpha1;
+  ports: OutputPortEntityV1alpha1[];
+  status: string;
+  error?: string;
+}
+
+/** The default schedule: every 3 seconds on every replica. */
+export const DEFAULT_REGISTRY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+  {
+    frequency: { seconds: 3 },
+    timeout: { seconds: 30 },
+    scope: 'local',
+  };
+
+/**
+ * Publishes the self-service products of the data-products registry as
+ * DataProduct and OutputPort entities. It reads the registry over HTTP with
+ * the backend's own service credentials on a short local schedule, so a new
+ * product reaches the catalog within seconds on every replica, and applies a
+ * full mutation only when the registry's content changed.
+ */
+export class DataProductRegistryEntityProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private lastPublished?: string;
+
+  constructor(
+    private readonly options: {
+      discovery: DiscoveryService;
+      auth: AuthService;
+      logger: LoggerService;
+      scheduler?: SchedulerService;
+      schedule?: SchedulerServiceTaskScheduleDefinition;
+    },
+  ) {}
+
+  getProviderName(): string {
+    return PROVIDER_NAME;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    const { scheduler, schedule = DEFAULT_REGISTRY_SCHEDULE } = this.options;
+    if (scheduler) {
+      await scheduler.scheduleTask({
+        id: `${PROVIDER_NAME}:refresh`,
+        ...schedule,
+        fn: async () => {
+          try {
+            await this.refresh();
+          } catch (error) {
+            this.options.logger.warn(
+              `Could not publish the data product registry: ${error}`,
+            );
+          }
+        },
+      });
+    }
+  }
+
+  /**
+   * Reads the registry and, when it changed since the last call, replaces the
+   * provider's entities in the catalog. Throws when the registry cannot be
+   * read, leaving the published entities as they were.
+   */
+  async refresh(): Promise<void> {
+    if (!this.connection) {
+      throw new Error(`${PROVIDER_NAME} is not connected to the catalog`);
+    }
+    const items = await this.readRegistry();
+    const entities = items.flatMap(item => toDeferredEntities(item));
+    const fingerprint = JSON.stringify(entities);
+    if (fingerprint === this.lastPublished) {
+      return;
+    }
+    await this.connection.applyMutation({ type: 'full', entities });
+    this.lastPublished = fingerprint;
+    this.options.logger.info(
+      `Published ${items.length} self-service data products (${entities.length} entities)`,
+    );
+  }
+
+  private async readRegistry(): Promise<RegistryItem[]> {
+    const { discovery, auth } = this.options;
+    const baseUrl = await discovery.getBaseUrl('data-products');
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'data-products',
+    });
+    const response = await fetch(`${baseUrl}/registry/products`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const body = (await response.json()) as { items: RegistryItem[] };
+    return body.items;
+  }
+}
+
+function withAnnotations(
+  entity: Entity,
+  location: string,
+  item: RegistryItem,
+): Entity {
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      namespace: entity.metadata.namespace ?? 'default',
+      annotations: {
+        ...entity.metadata.annotations,
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [ANNOTATION_REGISTRY_STATUS]: item.status,
+        ...(item.error ? { [ANNOTATION_REGISTRY_ERROR]: item.error } : {}),
+      },
+    },
+  };
+}
+
+function toDeferredEntities(item: RegistryItem): DeferredEntity[] {
+  const name = item.product.metadata.name;
+  const location = `${PROVIDER_NAME}:${name}`;
+  return [item.product, ...item.ports].map(entity => ({
+    entity: withAnnotations(entity, location, item),
+    locationKey: location,
+  }));
+}

@@ -1,0 +1,6 @@
+export {
+  DataProductRegistryEntityProvider,
+  DEFAULT_REGISTRY_SCHEDULE,
+  ANNOTATION_REGISTRY_ERROR,
+  ANNOTATION_REGISTRY_STATUS,
+} from './DataProductRegistryEntityProvider';
