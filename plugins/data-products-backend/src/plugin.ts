@@ -1,0 +1,34 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createRouter } from './router';
+import { LineageService } from './services/LineageService';
+
+/**
+ * The data products backend plugin: live warehouse status and lineage under
+ * `/api/data-products`.
+ *
+ * @public
+ */
+export const dataProductsPlugin = createBackendPlugin({
+  pluginId: 'data-products',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        catalog: catalogServiceRef,
+      },
+      async init({ httpAuth, httpRouter, catalog }) {
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            lineageService: new LineageService({ catalog }),
+          }),
+        );
+      },
+    });
+  },
+});

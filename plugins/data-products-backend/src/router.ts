@@ -1,0 +1,75 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { LineageService } from './services/LineageService';
+import type { StatusService } from './services/StatusService';
+
+const DEFAULT_DEPTH = 10;
+
+function depth(value: unknown, name: string): number {
+  if (value === undefined) return DEFAULT_DEPTH;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw new InputError(
+      `Invalid ${name} '${String(value)}': give a whole number of hops`,
+    );
+  }
+  return Number(value);
+}
+
+/** The HTTP routes for live status and lineage. */
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  statusService?: StatusService;
+  lineageService: LineageService;
+}): Promise<express.Router> {
+  const { httpAuth, statusService, lineageService } = options;
+  const router = Router();
+  router.use(express.json());
+
+  router.get('/products/:namespace/:name/status', async (req, res) => {
+    if (!statusService) {
+      throw new ServiceUnavailableError('The warehouse engine is not wired yet');
+    }
+    const credentials = await httpAuth.credentials(req);
+    const { namespace, name } = req.params;
+    res.json(
+      await statusService.getProductStatus(
+        { kind: 'dataproduct', namespace, name },
+        credentials,
+      ),
+    );
+  });
+
+  router.get('/ports/:namespace/:name/status', async (req, res) => {
+    if (!statusService) {
+      throw new ServiceUnavailableError('The warehouse engine is not wired yet');
+    }
+    const credentials = await httpAuth.credentials(req);
+    const { namespace, name } = req.params;
+    res.json(
+      await statusService.getPortStatus(
+        { kind: 'outputport', namespace, name },
+        credentials,
+      ),
+    );
+  });
+
+  router.get('/lineage', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = req.query;
+    if (entityRef !== undefined && typeof entityRef !== 'string') {
+      throw new InputError('Give entityRef once, as kind:namespace/name');
+    }
+    res.json(
+      await lineageService.getLineage({
+        entityRef,
+        upstream: depth(req.query.upstream, 'upstream'),
+        downstream: depth(req.query.downstream, 'downstream'),
+        credentials,
+      }),
+    );
+  });
+
+  return router;
+}

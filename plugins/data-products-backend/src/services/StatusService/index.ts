@@ -1,0 +1,2 @@
+export { StatusService } from './StatusService';
+export type { DataProductInspector } from './StatusService';

@@ -1,0 +1,91 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  EntityRelation,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  RELATION_HAS_PART,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  RELATION_PART_OF,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { parseEntityYaml } from '@backstage/plugin-catalog-node';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const REPO_ROOT = resolvePackagePath(
+  '@dataproducts/plugin-data-products-backend',
+  '../..',
+);
+
+/** Reads entity YAML documents from a file in the repository. */
+export function readEntities(relativePath: string): Entity[] {
+  const file = path.join(REPO_ROOT, relativePath);
+  const entities: Entity[] = [];
+  for (const result of parseEntityYaml(fs.readFileSync(file), {
+    type: 'file',
+    target: file,
+  })) {
+    if (result.type === 'entity') entities.push(result.entity);
+  }
+  return entities;
+}
+
+/**
+ * Adds the relations the catalog would hold for these entities (owner,
+ * product inputs, port to product) in both directions, as the data products
+ * processor emits them.
+ */
+export function withRelations(entities: Entity[]): Entity[] {
+  const byRef = new Map<string, Entity>();
+  for (const entity of entities) {
+    byRef.set(stringifyEntityRef(entity), {
+      ...entity,
+      metadata: { namespace: 'default', ...entity.metadata },
+      relations: [],
+    });
+  }
+  const relate = (source: string, type: string, target: string, reverse: string) => {
+    const add = (from: string, t: string, to: string) => {
+      const relations = byRef.get(from)?.relations as EntityRelation[] | undefined;
+      relations?.push({ type: t, targetRef: to });
+    };
+    add(source, type, target);
+    add(target, reverse, source);
+  };
+  for (const entity of byRef.values()) {
+    const ref = stringifyEntityRef(entity);
+    const spec = (entity.spec ?? {}) as Record<string, any>;
+    if (typeof spec.owner === 'string') {
+      const owner = stringifyEntityRef(
+        parseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+      );
+      relate(ref, RELATION_OWNED_BY, owner, RELATION_OWNER_OF);
+    }
+    if (entity.kind === 'DataProduct') {
+      for (const input of spec.inputs ?? []) {
+        const target = stringifyEntityRef(
+          parseEntityRef(input, { defaultKind: 'outputport', defaultNamespace: 'default' }),
+        );
+        relate(ref, RELATION_DEPENDS_ON, target, RELATION_DEPENDENCY_OF);
+      }
+    }
+    if (entity.kind === 'OutputPort') {
+      const product = stringifyEntityRef(
+        parseEntityRef(spec.dataProduct, { defaultKind: 'dataproduct', defaultNamespace: 'default' }),
+      );
+      relate(ref, RELATION_PART_OF, product, RELATION_HAS_PART);
+    }
+  }
+  return [...byRef.values()];
+}
+
+/** The demo organisation's source Resources and the four demo data products, with their relations. */
+export function demoCatalog(): Entity[] {
+  return withRelations([
+    ...readEntities('catalog-info/resources.yaml'),
+    ...readEntities('fixtures/demo-data-products.yaml'),
+  ]);
+}
