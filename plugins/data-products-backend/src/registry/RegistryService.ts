@@ -182,6 +182,19 @@ export class RegistryService {
     request: RegistryPutRequest,
     registeredBy?: string,
   ): Promise<{ created: boolean; item: RegisteredProduct }> {
+    const entry = this.check(name, request);
+    return this.options.store.upsert({ ...entry, registeredBy });
+  }
+
+  /**
+   * Checks a registration without storing it; throws InputError naming every
+   * problem.
+   */
+  validate(name: string, request: RegistryPutRequest): void {
+    this.check(name, request);
+  }
+
+  private check(name: string, request: RegistryPutRequest) {
     if (!ENTITY_NAME.test(name) || name.length > 63) {
       throw new InputError(
         `Invalid product name ${JSON.stringify(name)}: use lower case letters, digits and single dashes, at most 63 characters`,
@@ -207,13 +220,12 @@ export class RegistryService {
         `Invalid data product ${JSON.stringify(name)}: ${problems.join('; ')}`,
       );
     }
-    return this.options.store.upsert({
+    return {
       product,
       ports,
       status,
       error: request.error as string | undefined,
-      registeredBy,
-    });
+    };
   }
 
   /**

@@ -6,7 +6,8 @@ import type { RegistryService } from './RegistryService';
 /**
  * The registry's HTTP API, to mount under `/registry`:
  * `GET /products`, `GET /products/:name`, `PUT /products/:name`
- * (body `{ product, ports, status?, error? }`) and `DELETE /products/:name`.
+ * (body `{ product, ports, status?, error? }`; with `?dryRun=true` it only
+ * validates) and `DELETE /products/:name`.
  */
 export function createRegistryRouter(options: {
   registry: RegistryService;
@@ -25,6 +26,11 @@ export function createRegistryRouter(options: {
   });
 
   router.put('/products/:name', async (req, res) => {
+    if (req.query.dryRun === 'true') {
+      registry.validate(req.params.name, req.body ?? {});
+      res.status(204).end();
+      return;
+    }
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });

@@ -1,0 +1,206 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
+import { ConflictError, ResponseError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  DATA_PRODUCT_KIND,
+  OUTPUT_PORT_KIND,
+} from '@dataproducts/plugin-data-products-common';
+
+/** The location annotation the registry's entity provider gives a product's entities. */
+const registryLocation = (name: string) => `data-products-registry:${name}`;
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * Creates the `dataproduct:register` action: stores a (provisioned) data
+ * product and its output ports in the data-products registry, which the
+ * catalog publishes within seconds, and waits until the catalog has them.
+ * With `validateOnly` it only checks that the registry would accept the
+ * product and that no other catalog source defines an entity of that name.
+ */
+export function createRegisterAction(options: {
+  discovery: DiscoveryService;
+  auth: AuthService;
+  catalog: CatalogService;
+  /** How often to look for the published entities; defaults to 500 ms. */
+  pollIntervalMs?: number;
+}) {
+  const { discovery, auth, catalog, pollIntervalMs = 500 } = options;
+
+  return createTemplateAction({
+    id: 'dataproduct:register',
+    description:
+      'Registers a data product and its output ports in the portal registry, which publishes them to the catalog, and waits until the catalog shows them.',
+    supportsDryRun: true,
+    schema: {
+      input: {
+        product: z =>
+          z
+            .object({
+              metadata: z.object({ name: z.string() }).passthrough(),
+            })
+            .passthrough()
+            .describe('The DataProduct entity'),
+        ports: z =>
+          z
+            .array(
+              z
+                .object({
+                  metadata: z.object({ name: z.string() }).passthrough(),
+                })
+                .passthrough(),
+            )
+            .describe("The product's OutputPort entities"),
+        validateOnly: z =>
+          z
+            .boolean()
+            .optional()
+            .describe('Only check that the product can be registered'),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .optional()
+            .describe(
+              'How long to wait for the catalog to show the entities (default 60)',
+            ),
+      },
+      output: {
+        entityRef: z => z.string().describe("The product's entity ref"),
+        portEntityRefs: z =>
+          z.array(z.string()).describe("The output ports' entity refs"),
+      },
+    },
+    async handler(ctx) {
+      const { product, ports, validateOnly, timeoutSeconds = 60 } = ctx.input;
+      const name = product.metadata.name;
+      const entityRef = stringifyEntityRef({
+        kind: DATA_PRODUCT_KIND,
+        namespace: 'default',
+        name,
+      });
+      const portEntityRefs = ports.map(port =>
+        stringifyEntityRef({
+          kind: OUTPUT_PORT_KIND,
+          namespace: 'default',
+          name: port.metadata.name,
+        }),
+      );
+      ctx.output('entityRef', entityRef);
+      ctx.output('portEntityRefs', portEntityRefs);
+
+      const credentials = await ctx.getInitiatorCredentials();
+      await assertNotDefinedElsewhere(catalog, credentials, name, [
+        entityRef,
+        ...portEntityRefs,
+      ]);
+
+      const baseUrl = `${await discovery.getBaseUrl(
+        'data-products',
+      )}/registry/products/${encodeURIComponent(name)}`;
+      const { token } = await auth.getPluginRequestToken({
+        onBehalfOf: credentials,
+        targetPluginId: 'data-products',
+      });
+      const put = async (dryRun: boolean) => {
+        const response = await fetch(`${baseUrl}${dryRun ? '?dryRun=true' : ''}`, {
+          method: 'PUT',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify({ product, ports, status: 'provisioned' }),
+        });
+        if (!response.ok) {
+          const error = await ResponseError.fromResponse(response);
+          throw new Error(
+            `The data product registry refused ${name}: ${error.body.error.message}`,
+            { cause: error },
+          );
+        }
+        return response.status;
+      };
+
+      if (validateOnly || ctx.isDryRun) {
+        await put(true);
+        ctx.logger.info(
+          `Data product ${entityRef} with ${ports.length} output port(s) can be registered`,
+        );
+        return;
+      }
+
+      const status = await ctx.checkpoint({
+        key: `dataproduct-register-${name}`,
+        fn: () => put(false),
+      });
+      ctx.logger.info(
+        `${status === 201 ? 'Registered' : 'Updated'} data product ${entityRef}; waiting for the catalog to publish it`,
+      );
+
+      const refs = [entityRef, ...portEntityRefs];
+      const deadline = Date.now() + timeoutSeconds * 1000;
+      for (;;) {
+        const { items } = await catalog.getEntitiesByRefs(
+          { entityRefs: refs, fields: ['kind', 'metadata.name'] },
+          { credentials },
+        );
+        const missing = refs.filter((_, i) => !items[i]);
+        if (missing.length === 0) {
+          break;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(
+            `Data product ${name} is registered, but after ${timeoutSeconds}s the catalog still does not show ${missing.join(
+              ', ',
+            )}; check that the data products catalog module is installed and look for catalog processing errors`,
+          );
+        }
+        await sleep(pollIntervalMs);
+      }
+      ctx.logger.info(`The catalog shows ${refs.join(', ')}`);
+    },
+  });
+}
+
+/**
+ * Refuses a product whose entities the catalog already has from another
+ * source (a YAML location, say): the registry's copy could never replace them.
+ */
+async function assertNotDefinedElsewhere(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+  name: string,
+  refs: string[],
+) {
+  const { items } = await catalog.getEntitiesByRefs(
+    { entityRefs: refs },
+    { credentials },
+  );
+  const foreign = items.filter(
+    (entity): entity is Entity =>
+      !!entity &&
+      entity.metadata.annotations?.[ANNOTATION_LOCATION] !==
+        registryLocation(name),
+  );
+  if (foreign.length > 0) {
+    throw new ConflictError(
+      `Cannot register data product ${name}: the catalog already has ${foreign
+        .map(
+          e =>
+            `${stringifyEntityRef(e)} from ${
+              e.metadata.annotations?.[ANNOTATION_LOCATION] ?? 'another source'
+            }`,
+        )
+        .join(', ')}; choose another name or edit that definition instead`,
+    );
+  }
+}
