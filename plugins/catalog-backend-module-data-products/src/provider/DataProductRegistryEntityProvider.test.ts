@@ -81,7 +81,9 @@ describe('DataProductRegistryEntityProvider', () => {
     const mutation = connection.applyMutation.mock.calls[0][0];
     expect(mutation.type).toBe('full');
     const entities = mutation.type === 'full' ? mutation.entities : [];
-    expect(entities.map(e => `${e.entity.kind}:${e.entity.metadata.name}`)).toEqual([
+    expect(
+      entities.map(e => `${e.entity.kind}:${e.entity.metadata.name}`),
+    ).toEqual([
       'DataProduct:sales-crm-customers',
       'OutputPort:sales-crm-customers-customers',
     ]);

@@ -52,7 +52,10 @@ describe('RegistryService', () => {
     });
     const first = await registry.put(
       'sales-crm',
-      { product: product('sales-crm'), ports: [port('sales-crm', 'customers')] },
+      {
+        product: product('sales-crm'),
+        ports: [port('sales-crm', 'customers')],
+      },
       'user:default/guest',
     );
     expect(first.created).toBe(true);

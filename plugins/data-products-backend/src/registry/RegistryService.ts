@@ -58,13 +58,17 @@ function structuralProblems(
   const productName = product.metadata?.name;
   if (productName !== name) {
     problems.push(
-      `product metadata.name ${JSON.stringify(productName)} must equal the registry name ${JSON.stringify(name)}`,
+      `product metadata.name ${JSON.stringify(
+        productName,
+      )} must equal the registry name ${JSON.stringify(name)}`,
     );
   }
   const namespace = product.metadata?.namespace ?? 'default';
   if (namespace !== 'default') {
     problems.push(
-      `self-service products live in namespace "default", got ${JSON.stringify(namespace)}`,
+      `self-service products live in namespace "default", got ${JSON.stringify(
+        namespace,
+      )}`,
     );
   }
   if (!isObject(product.spec)) {
@@ -91,7 +95,9 @@ function structuralProblems(
     const portName = port.metadata?.name;
     if (typeof portName !== 'string' || !ENTITY_NAME.test(portName)) {
       problems.push(
-        `ports[${i}] metadata.name ${JSON.stringify(portName)} is not a valid entity name`,
+        `ports[${i}] metadata.name ${JSON.stringify(
+          portName,
+        )} is not a valid entity name`,
       );
     } else if (seen.has(portName)) {
       problems.push(`ports[${i}] metadata.name ${portName} is used twice`);
@@ -116,7 +122,9 @@ function structuralProblems(
     }
     if (parentName !== name) {
       problems.push(
-        `ports[${i}] spec.dataProduct ${JSON.stringify(parent)} must name the product ${JSON.stringify(name)}`,
+        `ports[${i}] spec.dataProduct ${JSON.stringify(
+          parent,
+        )} must name the product ${JSON.stringify(name)}`,
       );
     }
   });
@@ -197,7 +205,9 @@ export class RegistryService {
   private check(name: string, request: RegistryPutRequest) {
     if (!ENTITY_NAME.test(name) || name.length > 63) {
       throw new InputError(
-        `Invalid product name ${JSON.stringify(name)}: use lower case letters, digits and single dashes, at most 63 characters`,
+        `Invalid product name ${JSON.stringify(
+          name,
+        )}: use lower case letters, digits and single dashes, at most 63 characters`,
       );
     }
     const problems = structuralProblems(name, request.product, request.ports);
@@ -209,7 +219,9 @@ export class RegistryService {
     const status = (request.status ?? 'provisioned') as RegistryStatus;
     if (status !== 'provisioned' && status !== 'failed') {
       problems.push(
-        `status must be "provisioned" or "failed", got ${JSON.stringify(request.status)}`,
+        `status must be "provisioned" or "failed", got ${JSON.stringify(
+          request.status,
+        )}`,
       );
     }
     if (request.error !== undefined && typeof request.error !== 'string') {
@@ -250,7 +262,9 @@ export class RegistryService {
       .map(other => other.product.metadata.name);
     if (consumers.length > 0) {
       throw new ConflictError(
-        `Data product ${name} still has consumers (${consumers.join(', ')}); remove them first`,
+        `Data product ${name} still has consumers (${consumers.join(
+          ', ',
+        )}); remove them first`,
       );
     }
     await this.options.decommission?.(item.product, item.ports);

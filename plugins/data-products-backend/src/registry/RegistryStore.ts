@@ -119,7 +119,14 @@ export class RegistryStore {
         updated_at: now,
       })
       .onConflict('name')
-      .merge(['product', 'ports', 'status', 'error', 'registered_by', 'updated_at'])
+      .merge([
+        'product',
+        'ports',
+        'status',
+        'error',
+        'registered_by',
+        'updated_at',
+      ])
       .returning('*');
     return {
       created: toIso(row.created_at) === toIso(row.updated_at),

@@ -10,11 +10,17 @@ import {
 } from '@backstage/catalog-model';
 import { ConflictError, ResponseError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
   DATA_PRODUCT_KIND,
   OUTPUT_PORT_KIND,
 } from '@dataproducts/plugin-data-products-common';
+
+/** An entity as the action's input schema accepts it. */
+type EntityInput = { [key: string]: any; metadata: { name: string } };
 
 /** The location annotation the registry's entity provider gives a product's entities. */
 const registryLocation = (name: string) => `data-products-registry:${name}`;
@@ -34,7 +40,16 @@ export function createRegisterAction(options: {
   catalog: CatalogService;
   /** How often to look for the published entities; defaults to 500 ms. */
   pollIntervalMs?: number;
-}) {
+}): TemplateAction<
+  {
+    product: EntityInput;
+    ports: EntityInput[];
+    validateOnly?: boolean;
+    timeoutSeconds?: number;
+  },
+  { entityRef: string; portEntityRefs: string[] },
+  'v2'
+> {
   const { discovery, auth, catalog, pollIntervalMs = 500 } = options;
 
   return createTemplateAction({
@@ -112,14 +127,17 @@ export function createRegisterAction(options: {
         targetPluginId: 'data-products',
       });
       const put = async (dryRun: boolean) => {
-        const response = await fetch(`${baseUrl}${dryRun ? '?dryRun=true' : ''}`, {
-          method: 'PUT',
-          headers: {
-            'Content-Type': 'application/json',
-            Authorization: `Bearer ${token}`,
+        const response = await fetch(
+          `${baseUrl}${dryRun ? '?dryRun=true' : ''}`,
+          {
+            method: 'PUT',
+            headers: {
+              'Content-Type': 'application/json',
+              Authorization: `Bearer ${token}`,
+            },
+            body: JSON.stringify({ product, ports, status: 'provisioned' }),
           },
-          body: JSON.stringify({ product, ports, status: 'provisioned' }),
-        });
+        );
         if (!response.ok) {
           const error = await ResponseError.fromResponse(response);
           throw new Error(
@@ -143,7 +161,9 @@ export function createRegisterAction(options: {
         fn: () => put(false),
       });
       ctx.logger.info(
-        `${status === 201 ? 'Registered' : 'Updated'} data product ${entityRef}; waiting for the catalog to publish it`,
+        `${
+          status === 201 ? 'Registered' : 'Updated'
+        } data product ${entityRef}; waiting for the catalog to publish it`,
       );
 
       const refs = [entityRef, ...portEntityRefs];
