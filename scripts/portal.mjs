@@ -1,1 +1,292 @@
-console.log(process.argv.slice(2))
+// The portal's commands, run by ./portal once Node 22+, Yarn 4 and the
+// dependencies are in place.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { freePort, portInUse, startEmbeddedPostgres } from './lib/postgres.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const STATE = path.join(ROOT, '.portal');
+const PG_DATA = path.join(STATE, 'postgres');
+const PORTAL_PORT = 7007;
+const WAREHOUSE_DATABASE = process.env.WAREHOUSE_DATABASE || 'dataproducts_warehouse';
+
+const say = message => console.error(`portal: ${message}`);
+
+class PortalError extends Error {}
+
+/** Runs a command, inheriting stdio; resolves with its exit code. */
+function run(command, args, options = {}) {
+  return new Promise(resolve => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function externalDatabase() {
+  const { POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD } = process.env;
+  if (!POSTGRES_HOST) return undefined;
+  return {
+    host: POSTGRES_HOST,
+    port: Number(POSTGRES_PORT || 5432),
+    user: POSTGRES_USER || 'postgres',
+    password: POSTGRES_PASSWORD || '',
+  };
+}
+
+/**
+ * The database server to use: the one POSTGRES_* names, else the embedded one
+ * (started here, or reused when a running portal already started it).
+ */
+async function acquireDatabase({ reuseRunning }) {
+  const external = externalDatabase();
+  if (external) {
+    say(`using PostgreSQL at ${external.host}:${external.port} (POSTGRES_HOST is set)`);
+    return { connection: external, external: true, stop: async () => {} };
+  }
+  const port = Number(process.env.PORTAL_PG_PORT || 54320);
+  const pidFile = path.join(PG_DATA, 'postmaster.pid');
+  if (reuseRunning && fs.existsSync(pidFile) && (await portInUse(port))) {
+    return {
+      connection: { host: '127.0.0.1', port, user: 'postgres', password: 'postgres' },
+      external: false,
+      stop: async () => {},
+    };
+  }
+  say(`starting embedded PostgreSQL on port ${port} (data in .portal/postgres)`);
+  const server = await startEmbeddedPostgres({
+    dataDir: PG_DATA,
+    port,
+    log: message => {
+      if (process.env.PORTAL_DEBUG) console.error(message);
+    },
+  });
+  return { connection: server.connection, external: false, stop: server.stop };
+}
+
+async function ensureDatabase(connection, database) {
+  const client = new pg.Client({ ...connection, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseEnv(connection) {
+  return {
+    POSTGRES_HOST: connection.host,
+    POSTGRES_PORT: String(connection.port),
+    POSTGRES_USER: connection.user,
+    POSTGRES_PASSWORD: connection.password,
+  };
+}
+
+/** Loads the scenario's source tables through packages/demo-data. */
+async function seed(connection, args) {
+  await ensureDatabase(connection, WAREHOUSE_DATABASE);
+  const code = await run(
+    process.execPath,
+    ['-r', 'sucrase/register', path.join(ROOT, 'packages/demo-data/src/cli.ts'), ...args],
+    { env: { ...process.env, ...databaseEnv(connection), WAREHOUSE_DATABASE } },
+  );
+  if (code !== 0) throw new PortalError('seeding the source tables failed (see above)');
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs,
+    );
+  }
+  return newest;
+}
+
+/** Builds the frontend when its sources (or a frontend plugin's) changed since the last build. */
+async function ensureAppBuilt() {
+  const built = path.join(ROOT, 'packages/app/dist/index.html');
+  const sources = [
+    path.join(ROOT, 'packages/app'),
+    ...fs
+      .readdirSync(path.join(ROOT, 'plugins'))
+      .map(name => path.join(ROOT, 'plugins', name))
+      .filter(dir => !/-(backend|node)$|backend-module/.test(dir)),
+    path.join(ROOT, 'app-config.yaml'),
+    path.join(ROOT, 'yarn.lock'),
+  ];
+  const newest = Math.max(
+    ...sources.map(s => (fs.statSync(s).isDirectory() ? newestMtime(s) : fs.statSync(s).mtimeMs)),
+  );
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest) return;
+  say('building the frontend (packages/app)');
+  const code = await run('yarn', ['workspace', 'app', 'build']);
+  if (code !== 0) throw new PortalError('building the frontend failed (see above)');
+}
+
+function configArgs(external) {
+  const files = ['app-config.yaml'];
+  if (external) files.push('app-config.production.yaml');
+  if (fs.existsSync(path.join(ROOT, 'app-config.local.yaml'))) files.push('app-config.local.yaml');
+  return files.flatMap(f => ['--config', path.join(ROOT, f)]);
+}
+
+/** Stops `cleanup` once on the first SIGINT/SIGTERM and when the child exits. */
+function onShutdown(child, cleanup) {
+  let stopping = false;
+  const stop = async signal => {
+    if (stopping) return;
+    stopping = true;
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    }
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return new Promise(resolve => {
+    child.on('exit', async code => {
+      await cleanup();
+      resolve(code ?? 0);
+    });
+  });
+}
+
+async function start() {
+  if (await portInUse(PORTAL_PORT)) {
+    throw new PortalError(
+      `port ${PORTAL_PORT} is already in use: is the portal already running? Stop it or free the port`,
+    );
+  }
+  await ensureAppBuilt();
+  const db = await acquireDatabase({ reuseRunning: false });
+  try {
+    await seed(db.connection, []);
+  } catch (error) {
+    await db.stop();
+    throw error;
+  }
+  say(`starting the portal on http://localhost:${PORTAL_PORT}`);
+  // The backend runs in its own process group so that a signal stops all of it.
+  const child = spawn(
+    path.join(ROOT, 'node_modules/.bin/backstage-cli'),
+    ['package', 'start', ...configArgs(db.external)],
+    {
+      cwd: path.join(ROOT, 'packages/backend'),
+      stdio: 'inherit',
+      env: { ...process.env, ...databaseEnv(db.connection), WAREHOUSE_DATABASE },
+      detached: true,
+    },
+  );
+  return onShutdown(child, async () => {
+    if (!db.external) {
+      say('stopping embedded PostgreSQL');
+      await db.stop();
+    }
+  });
+}
+
+async function seedCommand(args) {
+  const db = await acquireDatabase({ reuseRunning: true });
+  try {
+    await seed(db.connection, args);
+  } finally {
+    await db.stop();
+  }
+  return 0;
+}
+
+/** Sums jest's JSON results over every package. */
+function countTests(resultsFile) {
+  if (!fs.existsSync(resultsFile)) return undefined;
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  return {
+    passed: results.numPassedTests,
+    failed: results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0),
+    skipped: results.numPendingTests + results.numTodoTests,
+  };
+}
+
+async function test(args) {
+  const steps = [];
+  const env = { ...process.env, BACKSTAGE_TEST_DISABLE_DOCKER: '1', CI: 'true' };
+  const runStep = async (name, command, commandArgs, extraEnv = {}) => {
+    say(`${name}: ${command} ${commandArgs.join(' ')}`);
+    const code = await run(command, commandArgs, { env: { ...env, ...extraEnv } });
+    steps.push({ name, ok: code === 0 });
+    return code;
+  };
+
+  await runStep('lint', 'yarn', ['backstage-cli', 'repo', 'lint']);
+  await runStep('type check', 'yarn', ['tsc']);
+
+  let db;
+  const given = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
+  let connectionString = given;
+  if (!given) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-pg-'));
+    const port = await freePort();
+    say(`starting a throwaway embedded PostgreSQL for the tests on port ${port}`);
+    db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), port });
+    connectionString = db.connectionString;
+    db.dataDir = dataDir;
+  }
+  const resultsFile = path.join(os.tmpdir(), `portal-test-results-${process.pid}.json`);
+  try {
+    await runStep(
+      'tests',
+      'yarn',
+      ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${resultsFile}`, ...args],
+      { BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING: connectionString },
+    );
+  } finally {
+    if (db) {
+      await db.stop();
+      fs.rmSync(db.dataDir, { recursive: true, force: true });
+    }
+  }
+  const counts = countTests(resultsFile) ?? { passed: 0, failed: 1, skipped: 0 };
+  fs.rmSync(resultsFile, { force: true });
+  for (const step of steps) say(`${step.ok ? 'ok    ' : 'FAILED'} ${step.name}`);
+  const failedSteps = steps.filter(s => !s.ok).length;
+  // Lint or type-check failures count as failures too, so the closing line never hides them.
+  const failed = counts.failed + steps.filter(s => !s.ok && s.name !== 'tests').length;
+  console.log(`${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped`);
+  return failedSteps === 0 && counts.failed === 0 ? 0 : 1;
+}
+
+async function main() {
+  const [command, ...args] = process.argv.slice(2);
+  switch (command) {
+    case 'start':
+      return start();
+    case 'seed':
+      return seedCommand(args);
+    case 'test':
+      return test(args);
+    default:
+      throw new PortalError(`unknown command '${command}'`);
+  }
+}
+
+main().then(
+  code => process.exit(code),
+  error => {
+    say(error instanceof PortalError ? error.message : error.stack || String(error));
+    process.exit(1);
+  },
+);
