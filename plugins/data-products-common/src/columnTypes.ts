@@ -98,20 +98,18 @@ type ParsedColumnType = { postgres: string } | { error: string };
 
 const SUPPORTED_LIST = COLUMN_TYPES.map(t => t.syntax).join(', ');
 
-function unsupported(type: string): ParsedColumnType {
-  return {
-    error: `unsupported column type '${type}': use one of ${SUPPORTED_LIST}`,
-  };
-}
+const UNSUPPORTED: ParsedColumnType = {
+  error: `must be one of the documented column types: ${SUPPORTED_LIST}`,
+};
 
 function parseColumnType(type: unknown): ParsedColumnType {
   if (typeof type !== 'string' || type.trim() === '') {
-    return { error: 'column type must be a non-empty string' };
+    return { error: 'must be a non-empty string' };
   }
   const text = type.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en-US');
   const match = TYPE_SYNTAX.exec(text);
   if (!match) {
-    return unsupported(type);
+    return UNSUPPORTED;
   }
   const [, base, first, second, zone] = match;
   const arg1 = first === undefined ? undefined : Number(first);
@@ -119,10 +117,10 @@ function parseColumnType(type: unknown): ParsedColumnType {
   const noArgs = arg1 === undefined;
 
   if (zone && !['timestamp', 'time'].includes(base)) {
-    return unsupported(type);
+    return UNSUPPORTED;
   }
   if (SIMPLE_TYPES[base]) {
-    return noArgs ? { postgres: SIMPLE_TYPES[base] } : unsupported(type);
+    return noArgs ? { postgres: SIMPLE_TYPES[base] } : UNSUPPORTED;
   }
   switch (base) {
     case 'numeric':
@@ -133,26 +131,26 @@ function parseColumnType(type: unknown): ParsedColumnType {
       const scale = arg2 ?? 0;
       if (arg1 < 1 || arg1 > MAX_NUMERIC_PRECISION) {
         return {
-          error: `NUMERIC precision must be between 1 and ${MAX_NUMERIC_PRECISION}, got ${arg1} in '${type}'`,
+          error: `must have a NUMERIC precision between 1 and ${MAX_NUMERIC_PRECISION} (it is ${arg1})`,
         };
       }
       if (scale > arg1) {
         return {
-          error: `NUMERIC scale must be between 0 and the precision (${arg1}), got ${scale} in '${type}'`,
+          error: `must have a NUMERIC scale between 0 and the precision ${arg1} (it is ${scale})`,
         };
       }
       return { postgres: `numeric(${arg1},${scale})` };
     }
     case 'float': {
       if (arg2 !== undefined) {
-        return unsupported(type);
+        return UNSUPPORTED;
       }
       if (arg1 === undefined) {
         return { postgres: 'double precision' };
       }
       if (arg1 < 1 || arg1 > 53) {
         return {
-          error: `FLOAT precision must be between 1 and 53, got ${arg1} in '${type}'`,
+          error: `must have a FLOAT precision between 1 and 53 (it is ${arg1})`,
         };
       }
       return { postgres: arg1 <= 24 ? 'real' : 'double precision' };
@@ -162,7 +160,7 @@ function parseColumnType(type: unknown): ParsedColumnType {
     case 'char':
     case 'character': {
       if (arg2 !== undefined) {
-        return unsupported(type);
+        return UNSUPPORTED;
       }
       const varying = base === 'varchar' || base === 'character varying';
       const name = varying ? 'character varying' : 'character';
@@ -171,9 +169,9 @@ function parseColumnType(type: unknown): ParsedColumnType {
       }
       if (arg1 < 1 || arg1 > MAX_VARCHAR_LENGTH) {
         return {
-          error: `${
+          error: `must have a ${
             varying ? 'VARCHAR' : 'CHAR'
-          } length must be between 1 and ${MAX_VARCHAR_LENGTH}, got ${arg1} in '${type}'`,
+          } length between 1 and ${MAX_VARCHAR_LENGTH} (it is ${arg1})`,
         };
       }
       return { postgres: `${name}(${arg1})` };
@@ -183,16 +181,16 @@ function parseColumnType(type: unknown): ParsedColumnType {
     case 'time':
     case 'timetz': {
       if (arg2 !== undefined) {
-        return unsupported(type);
+        return UNSUPPORTED;
       }
       if ((base === 'timestamptz' || base === 'timetz') && zone) {
-        return unsupported(type);
+        return UNSUPPORTED;
       }
       if (arg1 !== undefined && arg1 > MAX_TIME_PRECISION) {
         return {
-          error: `${base.toLocaleUpperCase(
+          error: `must have a ${base.toLocaleUpperCase(
             'en-US',
-          )} precision must be between 0 and ${MAX_TIME_PRECISION}, got ${arg1} in '${type}'`,
+          )} precision between 0 and ${MAX_TIME_PRECISION} (it is ${arg1})`,
         };
       }
       const withZone =
@@ -206,14 +204,15 @@ function parseColumnType(type: unknown): ParsedColumnType {
       };
     }
     default:
-      return unsupported(type);
+      return UNSUPPORTED;
   }
 }
 
 /**
  * Checks that a declared column type belongs to the documented set
- * ({@link COLUMN_TYPES}) with valid parameters. Returns the problem, or
- * `undefined` when the type is supported.
+ * ({@link COLUMN_TYPES}) with valid parameters. Returns the rule that is
+ * broken (phrased to follow the value), or `undefined` when the type is
+ * supported.
  */
 export function validateColumnType(type: unknown): string | undefined {
   const parsed = parseColumnType(type);
@@ -236,7 +235,9 @@ export function isSupportedColumnType(type: unknown): type is string {
 export function normalizeColumnType(type: string): string {
   const parsed = parseColumnType(type);
   if ('error' in parsed) {
-    throw new Error(parsed.error);
+    throw new Error(
+      `Invalid column type ${JSON.stringify(type)}: ${parsed.error}`,
+    );
   }
   return parsed.postgres;
 }

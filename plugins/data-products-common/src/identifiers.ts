@@ -117,8 +117,9 @@ export const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]*$/;
 /**
  * Checks that a value is a safe PostgreSQL identifier for a schema, table or
  * column: it matches `[a-z_][a-z0-9_]*`, is at most 63 bytes long and is not a
- * reserved word. Returns the rule that is broken, or `undefined` when the
- * value is safe.
+ * reserved word. Returns the rule that is broken (phrased to follow the
+ * value, e.g. `must not be a PostgreSQL reserved word`), or `undefined` when
+ * the value is safe.
  */
 export function validateIdentifier(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) {
@@ -132,7 +133,7 @@ export function validateIdentifier(value: unknown): string | undefined {
     return `must be at most ${MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer identifiers), it is ${bytes}`;
   }
   if (POSTGRES_RESERVED_WORDS.has(value)) {
-    return `must not be a PostgreSQL reserved word ('${value}')`;
+    return 'must not be a PostgreSQL reserved word';
   }
   return undefined;
 }
@@ -184,7 +185,7 @@ export function validateSchemaName(value: unknown): string | undefined {
     return `must not start with 'pg_' (reserved by PostgreSQL for system schemas)`;
   }
   if (RESERVED_SCHEMA_NAMES.has(name)) {
-    return `must not be '${name}': a data product needs a dedicated schema`;
+    return 'must not be a shared schema (public, information_schema): a data product needs a dedicated schema';
   }
   return undefined;
 }

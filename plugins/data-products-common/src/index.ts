@@ -9,3 +9,6 @@ export * from './lineage';
 export * from './identifiers';
 export * from './columnTypes';
 export * from './sourceReferences';
+export * from './guards';
+export * from './refs';
+export * from './validation';
