@@ -37,6 +37,7 @@ function port(productName: string, name: string): OutputPortEntityV1alpha1 {
       dataProduct: productName,
       name,
       type: 'postgres-table',
+      source: 'sources.crm_customers',
       columns: [{ name: 'id', type: 'INTEGER' }],
     },
   };
@@ -113,6 +114,17 @@ describe('RegistryService', () => {
       message: expect.stringMatching(
         /metadata.name "other-name" must equal the registry name "sales-crm".*spec.dataProduct "someone-else" must name the product "sales-crm"/,
       ),
+    });
+    const badPort = port('sales-crm', 'customers');
+    badPort.spec.columns = [{ name: 'id', type: 'NOT A TYPE' }];
+    await expect(
+      registry.put('sales-crm', {
+        product: product('sales-crm'),
+        ports: [badPort],
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('ports[0]: spec.columns[0].type'),
     });
     await expect(
       registry.put('Bad Name', { product: {}, ports: [] }),

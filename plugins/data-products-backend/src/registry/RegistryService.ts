@@ -4,6 +4,8 @@ import {
   DATA_PRODUCTS_API_VERSION,
   DATA_PRODUCT_KIND,
   OUTPUT_PORT_KIND,
+  validateDataProductEntity,
+  validateOutputPortEntity,
   type DataProductEntityV1alpha1,
   type OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
@@ -18,12 +20,6 @@ export type DecommissionProduct = (
   product: DataProductEntityV1alpha1,
   ports: OutputPortEntityV1alpha1[],
 ) => Promise<void>;
-
-/** Checks a product and its ports; returns the problems found (empty when valid). */
-export type ValidateProduct = (
-  product: DataProductEntityV1alpha1,
-  ports: OutputPortEntityV1alpha1[],
-) => string[];
 
 /** What a client sends to register or update a product. */
 export interface RegistryPutRequest {
@@ -160,8 +156,6 @@ export class RegistryService {
       store: RegistryStore;
       /** Decommissions a product in the warehouse before it leaves the registry. */
       decommission?: DecommissionProduct;
-      /** Full entity validation (the common package's validators). */
-      validate?: ValidateProduct;
     },
   ) {}
 
@@ -213,8 +207,13 @@ export class RegistryService {
     const problems = structuralProblems(name, request.product, request.ports);
     const product = request.product as DataProductEntityV1alpha1;
     const ports = request.ports as OutputPortEntityV1alpha1[];
-    if (problems.length === 0 && this.options.validate) {
-      problems.push(...this.options.validate(product, ports));
+    if (problems.length === 0) {
+      problems.push(
+        ...validateDataProductEntity(product).map(p => `product: ${p.message}`),
+        ...ports.flatMap((port, i) =>
+          validateOutputPortEntity(port).map(p => `ports[${i}]: ${p.message}`),
+        ),
+      );
     }
     const status = (request.status ?? 'provisioned') as RegistryStatus;
     if (status !== 'provisioned' && status !== 'failed') {

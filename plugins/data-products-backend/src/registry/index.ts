@@ -4,6 +4,5 @@ export { RegistryService } from './RegistryService';
 export type {
   DecommissionProduct,
   RegistryPutRequest,
-  ValidateProduct,
 } from './RegistryService';
 export { createRegistryRouter } from './createRegistryRouter';
