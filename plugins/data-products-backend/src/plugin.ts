@@ -5,6 +5,11 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
+import {
+  createRegistryRouter,
+  RegistryService,
+  RegistryStore,
+} from './registry';
 
 /**
  * The data products backend plugin: live warehouse status and lineage under
@@ -20,14 +25,19 @@ export const dataProductsPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
+        database: coreServices.database,
       },
-      async init({ httpAuth, httpRouter, catalog }) {
+      async init({ httpAuth, httpRouter, catalog, database }) {
         httpRouter.use(
           await createRouter({
             httpAuth,
             lineageService: new LineageService({ catalog }),
           }),
         );
+        const registry = new RegistryService({
+          store: await RegistryStore.create(await database.getClient()),
+        });
+        httpRouter.use(createRegistryRouter({ registry, httpAuth }));
       },
     });
   },

@@ -63,8 +63,11 @@ export class RegistryStore {
   static async create(knex: Knex): Promise<RegistryStore> {
     // Replicas starting together must not race on CREATE TABLE: serialise
     // the check with a transaction-scoped advisory lock.
+    const isPostgres = String(knex.client.config.client).startsWith('pg');
     await knex.transaction(async tx => {
-      await tx.raw(`SELECT pg_advisory_xact_lock(hashtext(?))`, [TABLE]);
+      if (isPostgres) {
+        await tx.raw(`SELECT pg_advisory_xact_lock(hashtext(?))`, [TABLE]);
+      }
       if (!(await tx.schema.hasTable(TABLE))) {
         await tx.schema.createTable(TABLE, table => {
           table.string('name', 63).primary().notNullable();

@@ -4,10 +4,10 @@ import Router from 'express-promise-router';
 import type { RegistryService } from './RegistryService';
 
 /**
- * The registry's HTTP API, to mount under `/registry`:
- * `GET /products`, `GET /products/:name`, `PUT /products/:name`
+ * The registry's HTTP API: `GET /registry/products`,
+ * `GET /registry/products/:name`, `PUT /registry/products/:name`
  * (body `{ product, ports, status?, error? }`; with `?dryRun=true` it only
- * validates) and `DELETE /products/:name`.
+ * validates) and `DELETE /registry/products/:name`.
  */
 export function createRegistryRouter(options: {
   registry: RegistryService;
@@ -17,15 +17,15 @@ export function createRegistryRouter(options: {
   const router = Router();
   router.use(express.json({ limit: '5mb' }));
 
-  router.get('/products', async (_req, res) => {
+  router.get('/registry/products', async (_req, res) => {
     res.json({ items: await registry.list() });
   });
 
-  router.get('/products/:name', async (req, res) => {
+  router.get('/registry/products/:name', async (req, res) => {
     res.json(await registry.get(req.params.name));
   });
 
-  router.put('/products/:name', async (req, res) => {
+  router.put('/registry/products/:name', async (req, res) => {
     if (req.query.dryRun === 'true') {
       registry.validate(req.params.name, req.body ?? {});
       res.status(204).end();
@@ -46,7 +46,7 @@ export function createRegistryRouter(options: {
     res.status(created ? 201 : 200).json(item);
   });
 
-  router.delete('/products/:name', async (req, res) => {
+  router.delete('/registry/products/:name', async (req, res) => {
     await registry.remove(req.params.name);
     res.status(204).end();
   });

@@ -1,0 +1,119 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { dataProductsPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const product = {
+  apiVersion: 'dataproducts.io/v1alpha1',
+  kind: 'DataProduct',
+  metadata: { name: 'sales-crm-customers', title: 'Sales CRM Customers' },
+  spec: {
+    type: 'source-aligned',
+    lifecycle: 'production',
+    owner: 'group:sales',
+    domain: 'sales',
+    schema: 'sales_crm',
+    inputs: ['resource:crm-customers'],
+  },
+};
+const port = {
+  apiVersion: 'dataproducts.io/v1alpha1',
+  kind: 'OutputPort',
+  metadata: { name: 'sales-crm-customers-customers', title: 'customers' },
+  spec: {
+    dataProduct: 'sales-crm-customers',
+    name: 'customers',
+    type: 'postgres-table',
+    source: 'sources.crm_customers',
+    columns: [{ name: 'id', type: 'INTEGER', description: 'The id.' }],
+  },
+};
+
+describe('registry HTTP API', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+
+  async function start() {
+    const knex = await databases.init('POSTGRES_18');
+    const { server } = await startTestBackend({
+      features: [
+        dataProductsPlugin,
+        catalogServiceMock.factory(),
+        mockServices.database.factory({ knex }),
+      ],
+    });
+    return server;
+  }
+
+  it('registers, updates, lists and removes a product', async () => {
+    const server = await start();
+    const url = '/api/data-products/registry/products/sales-crm-customers';
+
+    const dry = await request(server)
+      .put(`${url}?dryRun=true`)
+      .send({ product, ports: [port] });
+    expect(dry.status).toBe(204);
+    expect(
+      (await request(server).get('/api/data-products/registry/products')).body,
+    ).toEqual({ items: [] });
+
+    const created = await request(server)
+      .put(url)
+      .send({ product, ports: [port] });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      status: 'provisioned',
+      registeredBy: mockCredentials.user().principal.userEntityRef,
+    });
+
+    const updated = await request(server)
+      .put(url)
+      .send({
+        product: {
+          ...product,
+          metadata: { ...product.metadata, title: 'CRM' },
+        },
+        ports: [port],
+      });
+    expect(updated.status).toBe(200);
+
+    const list = await request(server).get(
+      '/api/data-products/registry/products',
+    );
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0].product.metadata.title).toBe('CRM');
+
+    expect((await request(server).delete(url)).status).toBe(204);
+    expect((await request(server).get(url)).status).toBe(404);
+  });
+
+  it('answers 400 naming the problem for an invalid product', async () => {
+    const server = await start();
+    const res = await request(server)
+      .put('/api/data-products/registry/products/sales-crm-customers')
+      .send({
+        product: {
+          ...product,
+          spec: { ...product.spec, schema: 'Bad Schema' },
+        },
+        ports: [port],
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toContain('spec.schema');
+  });
+
+  it('refuses unauthenticated requests', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/data-products/registry/products')
+      .set('Authorization', mockCredentials.user.invalidHeader());
+    expect(res.status).toBe(401);
+  });
+});
