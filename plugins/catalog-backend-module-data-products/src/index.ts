@@ -1,1 +1,7 @@
-export {};
+/**
+ * The catalog backend module for the DataProduct and OutputPort kinds.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleDataProducts as default } from './module';
+export { DataProductsProcessor } from './processor/DataProductsProcessor';

@@ -1,0 +1,32 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { DataProductsProcessor } from './processor/DataProductsProcessor';
+
+/**
+ * The catalog module for data products: the DataProduct and OutputPort kinds
+ * with their validation and relations.
+ *
+ * @public
+ */
+export const catalogModuleDataProducts = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'data-products',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        processing: catalogProcessingExtensionPoint,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+      },
+      async init({ processing, catalog, auth }) {
+        processing.addProcessor(new DataProductsProcessor({ catalog, auth }));
+      },
+    });
+  },
+});
