@@ -1,1 +1,18 @@
-export {};
+/**
+ * The data product warehouse engine: provisions data products in PostgreSQL.
+ *
+ * @packageDocumentation
+ */
+export { WarehouseEngine } from './engine/WarehouseEngine';
+export type { WarehouseEngineOptions } from './engine/WarehouseEngine';
+export type {
+  ApplyResult,
+  DecommissionResult,
+  PlanStep,
+  PortResult,
+  ProvisionPlan,
+  ProvisionRequest,
+  ResolvedInput,
+} from './engine/types';
+export { columnDrift, describeDrift } from './engine/contract';
+export { METADATA_SCHEMA } from './engine/metadata';

@@ -1,0 +1,92 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  createTestWarehouse,
+  demoRequest,
+  loadDemo,
+  provisionDemo,
+} from '../__testUtils__/warehouse';
+
+jest.setTimeout(120_000);
+
+describe('WarehouseEngine', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+
+  it('provisions the four demo products from their entity definitions', async () => {
+    const { knex, engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      const results = await provisionDemo(engine);
+      expect(results.map(r => r.ports.map(p => p.object))).toEqual([
+        ['sales_crm.customers'],
+        ['sales_erp.orders'],
+        ['logistics_wms.shipments'],
+        ['marketing_360.customer_activity'],
+      ]);
+
+      const columns = await knex.raw(
+        `SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type
+           FROM pg_attribute a WHERE a.attrelid = 'marketing_360.customer_activity'::regclass
+            AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      );
+      expect(columns.rows.map((r: any) => `${r.attname} ${r.type}`)).toEqual([
+        'customer_id integer',
+        'customer_name character varying(101)',
+        'customer_email character varying(100)',
+        'account_age_days integer',
+        'order_id integer',
+        'order_total numeric(10,2)',
+        'days_from_order_to_ship integer',
+        'delivery_status character varying(20)',
+      ]);
+
+      const independent = `
+        SELECT c.id AS customer_id, c.first_name || ' ' || c.last_name AS customer_name,
+               c.email AS customer_email, (CURRENT_DATE - c.signup_date) AS account_age_days,
+               o.order_id, o.total_amount AS order_total,
+               (s.shipped_date - o.order_date) AS days_from_order_to_ship, s.delivery_status
+          FROM sources.crm_customers c
+          LEFT JOIN sources.erp_orders o ON o.customer_id = c.id
+          LEFT JOIN (
+            SELECT DISTINCT ON (order_ref) order_ref, shipped_date, delivery_status
+              FROM sources.wms_shipments ORDER BY order_ref, shipped_date DESC, shipment_id DESC
+          ) s ON s.order_ref = o.order_id`;
+      const diff = await knex.raw(`
+        SELECT count(*)::int AS n FROM (
+          (SELECT * FROM marketing_360.customer_activity EXCEPT ALL (${independent}))
+          UNION ALL
+          ((${independent}) EXCEPT ALL SELECT * FROM marketing_360.customer_activity)
+        ) d`);
+      expect(diff.rows[0].n).toBe(0);
+      const total = await knex.raw(
+        'SELECT count(*)::int AS n FROM marketing_360.customer_activity',
+      );
+      expect(results[3].ports[0].rowCount).toBe(total.rows[0].n);
+      expect(total.rows[0].n).toBeGreaterThan(500);
+
+      const comment = await knex.raw(
+        `SELECT col_description('marketing_360.customer_activity'::regclass, 2) AS c,
+                obj_description('marketing_360'::regnamespace, 'pg_namespace') AS s`,
+      );
+      expect(comment.rows[0].c).toBe(
+        "The customer's full name (first and last).",
+      );
+      expect(comment.rows[0].s).toMatch(/consolidated view/);
+
+      const status = await engine.inspect(
+        loadDemo().products[3],
+        demoRequest('marketing-customer-360').ports,
+      );
+      expect(status.provisioned).toBe(true);
+      expect(status.ports[0]).toMatchObject({
+        name: 'customer_activity',
+        exists: true,
+        drift: [],
+        rowCount: total.rows[0].n,
+      });
+      expect(status.ports[0].lastBuiltAt).toBeDefined();
+      const upstream = await engine.inspect('sales-crm-customers');
+      expect(upstream.consumers).toEqual(['marketing-customer-360']);
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -1,0 +1,195 @@
+import { Knex } from 'knex';
+
+/** The schema in the warehouse database where the portal keeps its own bookkeeping. */
+export const METADATA_SCHEMA = 'dataproducts_meta';
+
+const M = `"${METADATA_SCHEMA}"`;
+
+/** A product the portal provisioned. */
+export interface ProductRow {
+  product: string;
+  schema_name: string;
+  role_name: string;
+  description: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A port the portal built. */
+export interface PortRow {
+  product: string;
+  port: string;
+  port_type: 'postgres-table' | 'postgres-view';
+  reader_role: string;
+  definition_hash: string;
+  /** The compiled SELECT the port is built from. */
+  build_sql: string;
+  /** The model as written (consumer-aligned ports), to map errors onto. */
+  model_text: string | null;
+  /** The declared columns: `[{ name, type (normalized), description }]`. */
+  columns: Array<{ name: string; type: string; description?: string }>;
+  description: string | null;
+  /** `schema.table` of a source-aligned port's operational table. */
+  source_table: string | null;
+  row_count: string | null;
+  last_built_at: Date | null;
+}
+
+/** A reader grant: `consumer` holds the reader role of `product`.`port`. */
+export interface GrantRow {
+  product: string;
+  port: string;
+  consumer: string;
+  granted_at: Date;
+}
+
+/** Creates the metadata schema and tables when missing (serialised across replicas). */
+export async function ensureMetadata(knex: Knex): Promise<void> {
+  await knex.transaction(async trx => {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+      'dataproducts:metadata',
+    ]);
+    await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${M}`);
+    await trx.raw(`REVOKE ALL ON SCHEMA ${M} FROM PUBLIC`);
+    await trx.raw(`
+      CREATE TABLE IF NOT EXISTS ${M}.products (
+        product text PRIMARY KEY,
+        schema_name text NOT NULL UNIQUE,
+        role_name text NOT NULL UNIQUE,
+        description text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await trx.raw(`
+      CREATE TABLE IF NOT EXISTS ${M}.ports (
+        product text NOT NULL REFERENCES ${M}.products (product) ON DELETE CASCADE,
+        port text NOT NULL,
+        port_type text NOT NULL,
+        reader_role text NOT NULL UNIQUE,
+        definition_hash text NOT NULL,
+        build_sql text NOT NULL,
+        model_text text,
+        columns jsonb NOT NULL,
+        description text,
+        source_table text,
+        row_count bigint,
+        last_built_at timestamptz,
+        PRIMARY KEY (product, port)
+      )`);
+    await trx.raw(`
+      CREATE TABLE IF NOT EXISTS ${M}.grants (
+        product text NOT NULL,
+        port text NOT NULL,
+        consumer text NOT NULL REFERENCES ${M}.products (product) ON DELETE CASCADE,
+        granted_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (product, port, consumer),
+        FOREIGN KEY (product, port) REFERENCES ${M}.ports (product, port) ON DELETE CASCADE
+      )`);
+  });
+}
+
+/** Typed access to the metadata tables inside a transaction. */
+export class Metadata {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  product(product: string): Promise<ProductRow | undefined> {
+    return this.db<ProductRow>(`${METADATA_SCHEMA}.products`)
+      .where({ product })
+      .first();
+  }
+
+  productBySchema(schema: string): Promise<ProductRow | undefined> {
+    return this.db<ProductRow>(`${METADATA_SCHEMA}.products`)
+      .where({ schema_name: schema })
+      .first();
+  }
+
+  ports(product: string): Promise<PortRow[]> {
+    return this.db<PortRow>(`${METADATA_SCHEMA}.ports`)
+      .where({ product })
+      .orderBy('port');
+  }
+
+  port(product: string, port: string): Promise<PortRow | undefined> {
+    return this.db<PortRow>(`${METADATA_SCHEMA}.ports`)
+      .where({ product, port })
+      .first();
+  }
+
+  portByReaderRole(role: string): Promise<PortRow | undefined> {
+    return this.db<PortRow>(`${METADATA_SCHEMA}.ports`)
+      .where({ reader_role: role })
+      .first();
+  }
+
+  /** Grants on this product's ports. */
+  grantsOn(product: string): Promise<GrantRow[]> {
+    return this.db<GrantRow>(`${METADATA_SCHEMA}.grants`)
+      .where({ product })
+      .orderBy(['port', 'consumer']);
+  }
+
+  /** Grants this product holds on other products' ports. */
+  grantsHeldBy(consumer: string): Promise<GrantRow[]> {
+    return this.db<GrantRow>(`${METADATA_SCHEMA}.grants`)
+      .where({ consumer })
+      .orderBy(['product', 'port']);
+  }
+
+  async insertProduct(row: {
+    product: string;
+    schema_name: string;
+    role_name: string;
+    description: string | null;
+  }): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.products`).insert(row);
+  }
+
+  async updateProductDescription(
+    product: string,
+    description: string | null,
+  ): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.products`)
+      .where({ product })
+      .update({ description, updated_at: this.db.fn.now() });
+  }
+
+  async upsertPort(row: Omit<PortRow, 'last_built_at'>): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.ports`)
+      .insert({
+        ...row,
+        columns: JSON.stringify(row.columns),
+        last_built_at: this.db.fn.now(),
+      })
+      .onConflict(['product', 'port'])
+      .merge();
+  }
+
+  async markBuilt(product: string, port: string, rowCount: number) {
+    await this.db(`${METADATA_SCHEMA}.ports`)
+      .where({ product, port })
+      .update({ row_count: rowCount, last_built_at: this.db.fn.now() });
+  }
+
+  async deletePort(product: string, port: string): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.ports`).where({ product, port }).delete();
+  }
+
+  async insertGrant(product: string, port: string, consumer: string) {
+    await this.db(`${METADATA_SCHEMA}.grants`)
+      .insert({ product, port, consumer })
+      .onConflict(['product', 'port', 'consumer'])
+      .ignore();
+  }
+
+  async deleteGrant(product: string, port: string, consumer: string) {
+    await this.db(`${METADATA_SCHEMA}.grants`)
+      .where({ product, port, consumer })
+      .delete();
+  }
+
+  async deleteProduct(product: string): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.grants`).where({ product }).delete();
+    await this.db(`${METADATA_SCHEMA}.products`).where({ product }).delete();
+  }
+}

@@ -1,0 +1,246 @@
+import { InputError } from '@backstage/errors';
+import {
+  normalizeColumnType,
+  OutputPortType,
+} from '@dataproducts/plugin-data-products-common';
+import { MatchedReference, matchModelReferences, singleStatement } from './model';
+import { boundedName, checkIdentifier, checkSchemaName } from './sql';
+import { ProvisionRequest, ResolvedInput } from './types';
+
+/** A declared column, validated, with its type normalized to PostgreSQL's spelling. */
+export interface ColumnSpec {
+  name: string;
+  type: string;
+  description?: string;
+}
+
+/** A port, validated and ready to plan. */
+export interface PortSpec {
+  name: string;
+  type: OutputPortType;
+  description?: string;
+  columns: ColumnSpec[];
+  readerRole: string;
+  /** Source-aligned: the operational table. */
+  source?: { schema: string; table: string };
+  /** Consumer-aligned: the model (single statement) and its matched references. */
+  model?: { text: string; references: MatchedReference[] };
+}
+
+/** A product, validated and ready to plan. */
+export interface ProductSpec {
+  name: string;
+  schema: string;
+  role: string;
+  description?: string;
+  ports: PortSpec[];
+  inputs: ResolvedInput[];
+}
+
+const ENTITY_NAME = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
+
+/** Checks an entity name (a value, never an identifier), naming it when invalid. */
+export function checkEntityName(value: unknown, what: string): string {
+  if (
+    typeof value !== 'string' ||
+    value.length > 63 ||
+    !ENTITY_NAME.test(value)
+  ) {
+    throw new InputError(
+      `Invalid ${what} ${JSON.stringify(
+        value,
+      )}: must be a catalog entity name (letters, digits and single - _ . between them, at most 63 characters)`,
+    );
+  }
+  return value;
+}
+
+/** Names of the roles the engine creates. */
+export class RoleNames {
+  constructor(readonly prefix: string) {
+    if (!/^[a-z_][a-z0-9_]{0,19}$/.test(prefix)) {
+      throw new InputError(
+        `Invalid rolePrefix ${JSON.stringify(
+          prefix,
+        )}: must be 1-20 lower case letters, digits or underscores, not starting with a digit`,
+      );
+    }
+  }
+
+  product(schema: string): string {
+    return boundedName(`${this.prefix}${schema}`);
+  }
+
+  reader(schema: string, port: string): string {
+    return boundedName(`${this.prefix}${schema}__${port}_r`);
+  }
+}
+
+/** Name of the helper object a port is built into before the swap. */
+export function nextName(port: string): string {
+  return boundedName(`_dp_next_${port}`);
+}
+
+/** The security-definer function, owned by the product role, that runs model SQL. */
+export const BUILD_FUNCTION = '_dataproducts_build';
+
+/**
+ * Validates a provisioning request before any SQL runs: every identifier,
+ * column type, source table and `source()` reference. Throws an `InputError`
+ * naming the offending value.
+ */
+export function describeProduct(
+  request: ProvisionRequest,
+  options: { roles: RoleNames; sourceSchema: string; reservedSchemas: string[] },
+): ProductSpec {
+  const { product, ports } = request;
+  if (!product || typeof product !== 'object' || !product.metadata) {
+    throw new InputError('A DataProduct entity is required');
+  }
+  const name = checkEntityName(product.metadata.name, 'data product name');
+  const schema = checkSchemaName(
+    product.spec?.schema,
+    `schema of data product '${name}'`,
+  );
+  if (options.reservedSchemas.includes(schema)) {
+    throw new InputError(
+      `Invalid schema of data product '${name}' ${JSON.stringify(
+        schema,
+      )}: it is reserved for the portal`,
+    );
+  }
+  const inputs = (request.inputs ?? []).map(input => ({
+    ref: String(input.ref),
+    product: checkEntityName(input.product, `input product of '${name}'`),
+    port: checkIdentifier(input.port, `input port of '${name}'`),
+  }));
+
+  if (!Array.isArray(ports)) {
+    throw new InputError(`Data product '${name}' needs a list of output ports`);
+  }
+  const seen = new Set<string>();
+  const portSpecs = ports.map(port => {
+    const portName = checkIdentifier(
+      port?.spec?.name,
+      `output port name of data product '${name}'`,
+    );
+    if (portName.startsWith('_dp_')) {
+      throw new InputError(
+        `Invalid output port name ${JSON.stringify(
+          portName,
+        )}: names starting with '_dp_' are reserved for the portal`,
+      );
+    }
+    if (seen.has(portName)) {
+      throw new InputError(
+        `Data product '${name}' declares output port '${portName}' twice`,
+      );
+    }
+    seen.add(portName);
+    if (port.spec.dataProduct) {
+      const ownerName = String(port.spec.dataProduct)
+        .split(':')
+        .pop()!
+        .split('/')
+        .pop();
+      if (ownerName !== name) {
+        throw new InputError(
+          `Output port '${portName}' belongs to data product '${port.spec.dataProduct}', not '${name}'`,
+        );
+      }
+    }
+    const type = port.spec.type;
+    if (type !== 'postgres-table' && type !== 'postgres-view') {
+      throw new InputError(
+        `Invalid type of output port '${portName}' ${JSON.stringify(
+          type,
+        )}: must be postgres-table or postgres-view`,
+      );
+    }
+    if (!Array.isArray(port.spec.columns) || port.spec.columns.length === 0) {
+      throw new InputError(
+        `Output port '${portName}' must declare at least one column`,
+      );
+    }
+    const columnNames = new Set<string>();
+    const columns = port.spec.columns.map(column => {
+      const columnName = checkIdentifier(
+        column?.name,
+        `column name of output port '${portName}'`,
+      );
+      if (columnNames.has(columnName)) {
+        throw new InputError(
+          `Output port '${portName}' declares column '${columnName}' twice`,
+        );
+      }
+      columnNames.add(columnName);
+      let columnType: string;
+      try {
+        columnType = normalizeColumnType(column.type);
+      } catch (error) {
+        throw new InputError(
+          `Invalid type of column '${columnName}' of output port '${portName}' ${JSON.stringify(
+            column.type,
+          )}: ${(error as Error).message}`,
+        );
+      }
+      return {
+        name: columnName,
+        type: columnType,
+        description: column.description || undefined,
+      };
+    });
+
+    const spec: PortSpec = {
+      name: portName,
+      type,
+      description: port.metadata.description || undefined,
+      columns,
+      readerRole: options.roles.reader(schema, portName),
+    };
+    if (port.spec.source && port.spec.model) {
+      throw new InputError(
+        `Output port '${portName}' declares both a source and a model: use one`,
+      );
+    }
+    if (port.spec.source) {
+      const parts = String(port.spec.source).split('.');
+      const table = parts.length === 2 ? parts[1] : parts[0];
+      const sourceSchema = parts.length === 2 ? parts[0] : options.sourceSchema;
+      if (parts.length > 2 || sourceSchema !== options.sourceSchema) {
+        throw new InputError(
+          `Invalid source of output port '${portName}' ${JSON.stringify(
+            port.spec.source,
+          )}: a source-aligned port reads a table in schema '${
+            options.sourceSchema
+          }', written '${options.sourceSchema}.<table>'`,
+        );
+      }
+      spec.source = {
+        schema: sourceSchema,
+        table: checkIdentifier(table, `source table of output port '${portName}'`),
+      };
+    } else if (typeof port.spec.model === 'string' && port.spec.model.trim()) {
+      const text = singleStatement(portName, port.spec.model);
+      spec.model = {
+        text,
+        references: matchModelReferences(portName, text, inputs),
+      };
+    } else {
+      throw new InputError(
+        `Output port '${portName}' needs either a source (an operational table) or a model (SQL)`,
+      );
+    }
+    return spec;
+  });
+
+  return {
+    name,
+    schema,
+    role: options.roles.product(schema),
+    description:
+      product.metadata.description || product.metadata.title || undefined,
+    ports: portSpecs,
+    inputs,
+  };
+}
