@@ -1,0 +1,258 @@
+// `./portal demo`: runs the e-commerce scenario against a running portal
+// through its public REST API, as a person using the two templates would:
+// signs in as guest, runs four scaffolder tasks, then prints the catalog
+// entities with their relations and a sample of marketing_360.customer_activity.
+//
+// Environment: PORTAL_URL (default http://localhost:7007); POSTGRES_HOST,
+// POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD (default: the embedded
+// server on PORTAL_PG_PORT, 54320) and WAREHOUSE_DATABASE (default
+// dataproducts_warehouse) to read the result table.
+// Exits non-zero when anything fails. Running it again updates the products.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import YAML from 'yaml';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PORTAL_URL = (process.env.PORTAL_URL || 'http://localhost:7007').replace(/\/$/, '');
+const TASK_TIMEOUT_MS = 10 * 60 * 1000;
+const READY_TIMEOUT_MS = 3 * 60 * 1000;
+
+class DemoError extends Error {}
+
+const say = message => console.log(message);
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
+
+/** The scenario's products as the fixtures describe them: what a person types into the forms. */
+function loadScenario() {
+  const file = path.join(ROOT, 'fixtures/demo-data-products.yaml');
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJS());
+  const products = docs.filter(d => d.kind === 'DataProduct');
+  return products.map(product => {
+    const port = docs.find(
+      d => d.kind === 'OutputPort' && d.spec.dataProduct === product.metadata.name,
+    );
+    return { product, port };
+  });
+}
+
+/** The form values of the template run that creates one product. */
+function formValues({ product, port }) {
+  const common = {
+    title: product.metadata.title,
+    description: product.metadata.description,
+    owner: product.spec.owner.includes('/')
+      ? product.spec.owner
+      : product.spec.owner.replace(':', ':default/'),
+    domain: `domain:default/${product.spec.domain}`,
+    schema: product.spec.schema,
+    portName: port.spec.name,
+    portType: port.spec.type,
+    columns: port.spec.columns.map(({ name, type, description, primaryKey }) => ({
+      name,
+      type,
+      ...(description ? { description } : {}),
+      ...(primaryKey ? { primaryKey } : {}),
+    })),
+  };
+  if (product.spec.type === 'source-aligned') {
+    const source = product.spec.inputs[0].replace(':', ':default/');
+    return { templateRef: 'template:default/expose-source-table', values: { ...common, source } };
+  }
+  return {
+    templateRef: 'template:default/compose-data-product',
+    values: {
+      ...common,
+      inputs: product.spec.inputs.map(ref => ref.replace(':', ':default/')),
+      model: port.spec.model,
+    },
+  };
+}
+
+async function request(method, url, { token, body, allow = [] } = {}) {
+  const response = await fetch(`${PORTAL_URL}${url}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+      'X-Requested-With': 'XMLHttpRequest',
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok && !allow.includes(response.status)) {
+    const text = await response.text();
+    let message = text;
+    try {
+      message = JSON.parse(text).error?.message ?? text;
+    } catch {
+      // not JSON: keep the text
+    }
+    throw new DemoError(`${method} ${url} answered ${response.status}: ${message}`);
+  }
+  if (response.status === 204 || !response.ok) return { status: response.status };
+  return { status: response.status, body: await response.json() };
+}
+
+async function waitForPortal() {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const res = await fetch(`${PORTAL_URL}/.backstage/health/v1/readiness`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      throw new DemoError(
+        `the portal at ${PORTAL_URL} is not ready after ${seconds(READY_TIMEOUT_MS)}: start it with ./portal start`,
+      );
+    }
+    await sleep(1000);
+  }
+}
+
+async function signIn() {
+  const { body } = await request('POST', '/api/auth/guest/refresh');
+  const token = body?.backstageIdentity?.token;
+  if (!token) throw new DemoError('guest sign-in returned no token: is auth.providers.guest configured?');
+  say(`Signed in as ${body.backstageIdentity.identity?.userEntityRef ?? 'guest'}`);
+  return token;
+}
+
+async function waitForEntity(token, kind, name, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request('GET', `/api/catalog/entities/by-name/${kind}/default/${name}`, {
+      token,
+      allow: [404],
+    });
+    if (res.status === 200) return res.body;
+    if (Date.now() > deadline) {
+      throw new DemoError(`${kind}:default/${name} is not in the catalog after ${seconds(timeoutMs)}`);
+    }
+    await sleep(1000);
+  }
+}
+
+/** Runs one scaffolder task to its end, printing each step's outcome. */
+async function runTask(token, { templateRef, values }) {
+  const { body } = await request('POST', '/api/scaffolder/v2/tasks', {
+    token,
+    body: { templateRef, values },
+  });
+  const taskId = body.id;
+  const logs = [];
+  const steps = new Map();
+  let after;
+  const deadline = Date.now() + TASK_TIMEOUT_MS;
+  for (;;) {
+    const query = after === undefined ? '' : `?after=${after}`;
+    const { body: events } = await request('GET', `/api/scaffolder/v2/tasks/${taskId}/events${query}`, {
+      token,
+    });
+    for (const event of events) {
+      after = event.id;
+      const { stepId, status, message } = event.body ?? {};
+      if (event.type === 'log') {
+        if (message) logs.push(`${stepId ? `[${stepId}] ` : ''}${message}`);
+        if (stepId && status && steps.get(stepId) !== status) {
+          steps.set(stepId, status);
+          if (status !== 'processing') say(`    ${stepId.padEnd(10)} ${status}`);
+        }
+      }
+      if (event.type === 'completion') {
+        const { body: task } = await request('GET', `/api/scaffolder/v2/tasks/${taskId}`, { token });
+        return { taskId, status: task.status, logs, message };
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new DemoError(`task ${taskId} did not finish within ${seconds(TASK_TIMEOUT_MS)}`);
+    }
+    await sleep(500);
+  }
+}
+
+function warehouseConnection() {
+  const { POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD } = process.env;
+  return {
+    host: POSTGRES_HOST || '127.0.0.1',
+    port: Number(POSTGRES_PORT || process.env.PORTAL_PG_PORT || 54320),
+    user: POSTGRES_USER || 'postgres',
+    password: POSTGRES_PASSWORD ?? 'postgres',
+    database: process.env.WAREHOUSE_DATABASE || 'dataproducts_warehouse',
+  };
+}
+
+function printRelations(entity) {
+  const ref = `${entity.kind.toLowerCase()}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
+  say(`  ${ref}`);
+  const relations = [...(entity.relations ?? [])].sort((a, b) =>
+    `${a.type} ${a.targetRef}`.localeCompare(`${b.type} ${b.targetRef}`),
+  );
+  for (const relation of relations) {
+    say(`      ${relation.type.padEnd(13)} ${relation.targetRef}`);
+  }
+}
+
+async function printCustomerActivity() {
+  const client = new pg.Client(warehouseConnection());
+  await client.connect();
+  try {
+    const { rows: count } = await client.query(
+      'SELECT count(*)::int AS n FROM marketing_360.customer_activity',
+    );
+    const { rows } = await client.query(
+      'SELECT * FROM marketing_360.customer_activity ORDER BY customer_id, order_id NULLS FIRST LIMIT 5',
+    );
+    say(`\nmarketing_360.customer_activity: ${count[0].n} rows; the first ${rows.length}:`);
+    console.table(rows);
+    if (count[0].n === 0) throw new DemoError('marketing_360.customer_activity is empty');
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const scenario = loadScenario();
+  say(`Data Product Portal demo against ${PORTAL_URL}`);
+  await waitForPortal();
+  const token = await signIn();
+  await waitForEntity(token, 'template', 'expose-source-table');
+  await waitForEntity(token, 'template', 'compose-data-product');
+
+  let failed = 0;
+  for (const item of scenario) {
+    const run = formValues(item);
+    const taskStarted = Date.now();
+    say(`\n${item.product.metadata.title} → ${item.product.spec.schema}.${item.port.spec.name} (${run.templateRef})`);
+    const result = await runTask(token, run);
+    say(`  task ${result.taskId}: ${result.status} in ${seconds(Date.now() - taskStarted)}`);
+    if (result.status !== 'completed') {
+      failed += 1;
+      say('  last log lines:');
+      for (const line of result.logs.slice(-15)) say(`    ${line}`);
+      break;
+    }
+  }
+  if (failed > 0) throw new DemoError('a scaffolder task failed (see its log above)');
+
+  say('\nCatalog entities and their relations:');
+  for (const { product, port } of scenario) {
+    printRelations(await waitForEntity(token, 'dataproduct', product.metadata.name));
+    printRelations(await waitForEntity(token, 'outputport', port.metadata.name));
+  }
+
+  await printCustomerActivity();
+  say(`\nThe scenario took ${seconds(Date.now() - started)}.`);
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(`demo: ${error instanceof DemoError ? error.message : error.stack || error}`);
+    process.exit(1);
+  },
+);
