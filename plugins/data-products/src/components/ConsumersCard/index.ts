@@ -1,0 +1,1 @@
+export { ConsumersCard } from './ConsumersCard';

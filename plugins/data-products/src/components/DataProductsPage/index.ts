@@ -1,0 +1,1 @@
+export { DataProductsPage } from './DataProductsPage';

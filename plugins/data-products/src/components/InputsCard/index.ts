@@ -1,0 +1,1 @@
+export { InputsCard } from './InputsCard';

@@ -1,0 +1,2 @@
+export { LineageGraph } from './LineageGraph';
+export { LineageCard, LineageContent } from './LineageCard';

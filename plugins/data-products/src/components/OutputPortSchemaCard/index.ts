@@ -1,0 +1,1 @@
+export { OutputPortSchemaCard } from './OutputPortSchemaCard';

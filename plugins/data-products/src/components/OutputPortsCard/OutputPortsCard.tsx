@@ -1,0 +1,134 @@
+import {
+  Entity,
+  RELATION_HAS_PART,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import type {
+  DataProductEntityV1alpha1,
+  OutputPortEntityV1alpha1,
+  OutputPortStatus,
+} from '@dataproducts/plugin-data-products-common';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { dataProductsApiRef } from '../../api';
+import { useEntitiesByRefs } from '../../hooks/useRelatedEntityList';
+import { portTypeLabel, relatedRefs } from '../../lib/relations';
+import { PortStatusLabel, formatTimestamp } from '../StatusChip';
+
+interface PortRow {
+  id: string;
+  port: OutputPortEntityV1alpha1;
+  location: string;
+  status?: OutputPortStatus;
+}
+
+const columns: TableColumn<PortRow>[] = [
+  {
+    title: 'Port',
+    field: 'port.spec.name',
+    render: row => (
+      <EntityRefLink entityRef={row.port} title={row.port.spec.name} />
+    ),
+  },
+  { title: 'Type', render: row => portTypeLabel(row.port.spec.type) },
+  { title: 'Access', render: row => row.port.spec.access ?? 'restricted' },
+  { title: 'Location', field: 'location' },
+  { title: 'Status', render: row => <PortStatusLabel status={row.status} /> },
+  {
+    title: 'Rows',
+    align: 'right',
+    render: row =>
+      row.status?.rowCount === undefined
+        ? '—'
+        : row.status.rowCount.toLocaleString('en-US'),
+  },
+  {
+    title: 'Last built',
+    render: row => formatTimestamp(row.status?.lastBuiltAt),
+  },
+];
+
+/** The output ports of the data product on the page, with their live warehouse status. */
+export function OutputPortsCard() {
+  const { entity } = useEntity<DataProductEntityV1alpha1>();
+  const api = useApi(dataProductsApiRef);
+  const portRefs = relatedRefs(entity, RELATION_HAS_PART, 'OutputPort');
+  const ports = useEntitiesByRefs(portRefs);
+  const entityRef = stringifyEntityRef(entity);
+  const status = useAsync(
+    () => api.getProductStatus(entityRef),
+    [api, entityRef],
+  );
+
+  if (ports.loading) {
+    return (
+      <InfoCard title="Output ports">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (ports.error) {
+    return (
+      <InfoCard title="Output ports">
+        <ResponseErrorPanel error={ports.error} />
+      </InfoCard>
+    );
+  }
+
+  const rows: PortRow[] = (ports.entities ?? []).map((e: Entity) => {
+    const port = e as OutputPortEntityV1alpha1;
+    return {
+      id: stringifyEntityRef(port),
+      port,
+      location: `${entity.spec.schema}.${port.spec.name}`,
+      status: status.value?.ports.find(p => p.name === port.spec.name),
+    };
+  });
+
+  return (
+    <InfoCard title="Output ports" noPadding>
+      {status.error && (
+        <WarningPanel
+          defaultExpanded
+          severity="error"
+          title="Live warehouse status unavailable"
+          message={status.error.message}
+        />
+      )}
+      {status.value && !status.value.provisioned && (
+        <WarningPanel
+          defaultExpanded
+          severity="info"
+          title="Not provisioned yet"
+          message={`Schema ${status.value.schema} does not exist in the warehouse yet: run the provisioning template or the dataproduct:provision action.`}
+        />
+      )}
+      {rows.length === 0 ? (
+        <Typography style={{ padding: 16 }}>
+          This data product has no output ports yet.
+        </Typography>
+      ) : (
+        <Table<PortRow>
+          columns={columns}
+          data={rows}
+          options={{
+            paging: false,
+            search: false,
+            toolbar: false,
+            padding: 'dense',
+          }}
+        />
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { OutputPortsCard } from './OutputPortsCard';

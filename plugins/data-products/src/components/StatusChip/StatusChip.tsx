@@ -1,0 +1,31 @@
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
+import type { OutputPortStatus } from '@dataproducts/plugin-data-products-common';
+
+/** The live state of one output port in words, with a status light. */
+export function PortStatusLabel(props: { status?: OutputPortStatus }) {
+  const { status } = props;
+  if (!status) return <StatusPending>unknown</StatusPending>;
+  if (!status.exists) return <StatusError>not provisioned</StatusError>;
+  if (status.drift.length > 0) {
+    return (
+      <StatusWarning>
+        {status.drift.length === 1
+          ? '1 contract drift'
+          : `${status.drift.length} contract drifts`}
+      </StatusWarning>
+    );
+  }
+  return <StatusOK>provisioned</StatusOK>;
+}
+
+/** A timestamp shown in the reader's locale. */
+export function formatTimestamp(iso: string | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}

@@ -1,0 +1,1 @@
+export { PortStatusLabel, formatTimestamp } from './StatusChip';
