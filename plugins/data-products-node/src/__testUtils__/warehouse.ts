@@ -81,6 +81,7 @@ export async function createTestWarehouse(
   const prefix = `t${randomBytes(4).toString('hex')}_`;
   await seedSourceData(knex, { customers: options.customers ?? 500 });
   const engine = new WarehouseEngine({ knex, rolePrefix: prefix });
+  await engine.ready();
   return { knex, engine, prefix, cleanup: () => dropRoles(knex, prefix) };
 }
 

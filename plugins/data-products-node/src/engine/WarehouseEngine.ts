@@ -86,7 +86,7 @@ export class WarehouseEngine {
   private readonly sourceSchema: string;
   private readonly logger?: LoggerService;
   private readonly getKnex: () => Promise<Knex>;
-  private ready?: Promise<Knex>;
+  private connection?: Promise<Knex>;
 
   constructor(options: WarehouseEngineOptions) {
     this.roles = new RoleNames(options.rolePrefix ?? 'dp_');
@@ -106,18 +106,23 @@ export class WarehouseEngine {
     return this.roles.prefix;
   }
 
+  /** Connects, creating the metadata schema when missing. Other methods call it on first use. */
+  async ready(): Promise<void> {
+    await this.db();
+  }
+
   private db(): Promise<Knex> {
-    if (!this.ready) {
-      this.ready = (async () => {
+    if (!this.connection) {
+      this.connection = (async () => {
         const knex = await this.getKnex();
         await ensureMetadata(knex);
         return knex;
       })();
-      this.ready.catch(() => {
-        this.ready = undefined;
+      this.connection.catch(() => {
+        this.connection = undefined;
       });
     }
-    return this.ready;
+    return this.connection;
   }
 
   private async transaction<T>(
@@ -357,15 +362,16 @@ export class WarehouseEngine {
           description: `Let ${spec.role} read the operational table ${source.schema}.${source.table}`,
           sql,
           run: async t => {
-            try {
-              for (const statement of sql) {
+            for (const statement of sql) {
+              try {
                 await t.raw(statement);
+              } catch (error) {
+                throw pgInputError(
+                  error,
+                  `Output port '${port.name}' cannot read its source ${source.schema}.${source.table}`,
+                  statement,
+                );
               }
-            } catch (error) {
-              throw pgInputError(
-                error,
-                `Output port '${port.name}' cannot read its source ${source.schema}.${source.table}`,
-              );
             }
           },
         });
@@ -574,7 +580,7 @@ export class WarehouseEngine {
     let rowCount: number;
     try {
       const result = await trx.raw(
-        `SELECT ${qualified(def.schema, BUILD_FUNCTION)}(?) AS n`,
+        `SELECT ${qualified(def.schema, BUILD_FUNCTION)}(?) AS n ${BUILD_MARKER}`,
         [statement],
       );
       rowCount = Number(result.rows[0].n);
@@ -856,10 +862,10 @@ export class WarehouseEngine {
 
   /** Closes the engine's connection pool. */
   async close(): Promise<void> {
-    if (this.ready) {
-      const knex = await this.ready.catch(() => undefined);
+    if (this.connection) {
+      const knex = await this.connection.catch(() => undefined);
       await knex?.destroy();
-      this.ready = undefined;
+      this.connection = undefined;
     }
   }
 }
@@ -960,6 +966,15 @@ async function comment(
   await db.raw(result.rows[0].statement);
 }
 
+/** Ends the build query, so that the query knex puts before PostgreSQL's message can be cut off. */
+const BUILD_MARKER = '/* dataproducts build */';
+
+/** PostgreSQL's own message, without the query text knex puts before it. */
+function pgMessage(error: PgError, marker: string): string {
+  const at = error.message.lastIndexOf(`${marker} - `);
+  return at < 0 ? error.message : error.message.slice(at + marker.length + 3);
+}
+
 interface PgError extends Error {
   code?: string;
   position?: string;
@@ -968,12 +983,16 @@ interface PgError extends Error {
   hint?: string;
 }
 
-function pgInputError(error: unknown, context: string): Error {
+function pgInputError(
+  error: unknown,
+  context: string,
+  statement: string,
+): Error {
   const e = error as PgError;
   if (!e?.code) {
     return error as Error;
   }
-  return new InputError(`${context}: ${e.message}`);
+  return new InputError(`${context}: ${pgMessage(e, statement)}`);
 }
 
 function modelError(error: unknown, def: BuildDefinition, prefixLength: number): Error {
@@ -1002,5 +1021,7 @@ function modelError(error: unknown, def: BuildDefinition, prefixLength: number):
       : e.hint
         ? `\nHint: ${e.hint}`
         : '';
-  return new InputError(`${what}: ${e.message}${where}${hint}`);
+  return new InputError(
+    `${what}: ${pgMessage(e, BUILD_MARKER)}${where}${hint}`,
+  );
 }
