@@ -15,7 +15,10 @@ import pg from 'pg';
 import YAML from 'yaml';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PORTAL_URL = (process.env.PORTAL_URL || 'http://localhost:7007').replace(/\/$/, '');
+const PORTAL_URL = (process.env.PORTAL_URL || 'http://localhost:7007').replace(
+  /\/$/,
+  '',
+);
 const TASK_TIMEOUT_MS = 10 * 60 * 1000;
 const READY_TIMEOUT_MS = 3 * 60 * 1000;
 
@@ -28,11 +31,14 @@ const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
 /** The scenario's products as the fixtures describe them: what a person types into the forms. */
 function loadScenario() {
   const file = path.join(ROOT, 'fixtures/demo-data-products.yaml');
-  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJS());
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d =>
+    d.toJS(),
+  );
   const products = docs.filter(d => d.kind === 'DataProduct');
   return products.map(product => {
     const port = docs.find(
-      d => d.kind === 'OutputPort' && d.spec.dataProduct === product.metadata.name,
+      d =>
+        d.kind === 'OutputPort' && d.spec.dataProduct === product.metadata.name,
     );
     return { product, port };
   });
@@ -50,16 +56,21 @@ function formValues({ product, port }) {
     schema: product.spec.schema,
     portName: port.spec.name,
     portType: port.spec.type,
-    columns: port.spec.columns.map(({ name, type, description, primaryKey }) => ({
-      name,
-      type,
-      ...(description ? { description } : {}),
-      ...(primaryKey ? { primaryKey } : {}),
-    })),
+    columns: port.spec.columns.map(
+      ({ name, type, description, primaryKey }) => ({
+        name,
+        type,
+        ...(description ? { description } : {}),
+        ...(primaryKey ? { primaryKey } : {}),
+      }),
+    ),
   };
   if (product.spec.type === 'source-aligned') {
     const source = product.spec.inputs[0].replace(':', ':default/');
-    return { templateRef: 'template:default/expose-source-table', values: { ...common, source } };
+    return {
+      templateRef: 'template:default/expose-source-table',
+      values: { ...common, source },
+    };
   }
   return {
     templateRef: 'template:default/compose-data-product',
@@ -89,9 +100,12 @@ async function request(method, url, { token, body, allow = [] } = {}) {
     } catch {
       // not JSON: keep the text
     }
-    throw new DemoError(`${method} ${url} answered ${response.status}: ${message}`);
+    throw new DemoError(
+      `${method} ${url} answered ${response.status}: ${message}`,
+    );
   }
-  if (response.status === 204 || !response.ok) return { status: response.status };
+  if (response.status === 204 || !response.ok)
+    return { status: response.status };
   return { status: response.status, body: await response.json() };
 }
 
@@ -106,7 +120,9 @@ async function waitForPortal() {
     }
     if (Date.now() > deadline) {
       throw new DemoError(
-        `the portal at ${PORTAL_URL} is not ready after ${seconds(READY_TIMEOUT_MS)}: start it with ./portal start`,
+        `the portal at ${PORTAL_URL} is not ready after ${seconds(
+          READY_TIMEOUT_MS,
+        )}: start it with ./portal start`,
       );
     }
     await sleep(1000);
@@ -116,21 +132,34 @@ async function waitForPortal() {
 async function signIn() {
   const { body } = await request('POST', '/api/auth/guest/refresh');
   const token = body?.backstageIdentity?.token;
-  if (!token) throw new DemoError('guest sign-in returned no token: is auth.providers.guest configured?');
-  say(`Signed in as ${body.backstageIdentity.identity?.userEntityRef ?? 'guest'}`);
+  if (!token)
+    throw new DemoError(
+      'guest sign-in returned no token: is auth.providers.guest configured?',
+    );
+  say(
+    `Signed in as ${body.backstageIdentity.identity?.userEntityRef ?? 'guest'}`,
+  );
   return token;
 }
 
 async function waitForEntity(token, kind, name, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await request('GET', `/api/catalog/entities/by-name/${kind}/default/${name}`, {
-      token,
-      allow: [404],
-    });
+    const res = await request(
+      'GET',
+      `/api/catalog/entities/by-name/${kind}/default/${name}`,
+      {
+        token,
+        allow: [404],
+      },
+    );
     if (res.status === 200) return res.body;
     if (Date.now() > deadline) {
-      throw new DemoError(`${kind}:default/${name} is not in the catalog after ${seconds(timeoutMs)}`);
+      throw new DemoError(
+        `${kind}:default/${name} is not in the catalog after ${seconds(
+          timeoutMs,
+        )}`,
+      );
     }
     await sleep(1000);
   }
@@ -149,9 +178,13 @@ async function runTask(token, { templateRef, values }) {
   const deadline = Date.now() + TASK_TIMEOUT_MS;
   for (;;) {
     const query = after === undefined ? '' : `?after=${after}`;
-    const { body: events } = await request('GET', `/api/scaffolder/v2/tasks/${taskId}/events${query}`, {
-      token,
-    });
+    const { body: events } = await request(
+      'GET',
+      `/api/scaffolder/v2/tasks/${taskId}/events${query}`,
+      {
+        token,
+      },
+    );
     for (const event of events) {
       after = event.id;
       const { stepId, status, message } = event.body ?? {};
@@ -159,23 +192,31 @@ async function runTask(token, { templateRef, values }) {
         if (message) logs.push(`${stepId ? `[${stepId}] ` : ''}${message}`);
         if (stepId && status && steps.get(stepId) !== status) {
           steps.set(stepId, status);
-          if (status !== 'processing') say(`    ${stepId.padEnd(10)} ${status}`);
+          if (status !== 'processing')
+            say(`    ${stepId.padEnd(10)} ${status}`);
         }
       }
       if (event.type === 'completion') {
-        const { body: task } = await request('GET', `/api/scaffolder/v2/tasks/${taskId}`, { token });
+        const { body: task } = await request(
+          'GET',
+          `/api/scaffolder/v2/tasks/${taskId}`,
+          { token },
+        );
         return { taskId, status: task.status, logs, message };
       }
     }
     if (Date.now() > deadline) {
-      throw new DemoError(`task ${taskId} did not finish within ${seconds(TASK_TIMEOUT_MS)}`);
+      throw new DemoError(
+        `task ${taskId} did not finish within ${seconds(TASK_TIMEOUT_MS)}`,
+      );
     }
     await sleep(500);
   }
 }
 
 function warehouseConnection() {
-  const { POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD } = process.env;
+  const { POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD } =
+    process.env;
   return {
     host: POSTGRES_HOST || '127.0.0.1',
     port: Number(POSTGRES_PORT || process.env.PORTAL_PG_PORT || 54320),
@@ -186,7 +227,9 @@ function warehouseConnection() {
 }
 
 function printRelations(entity) {
-  const ref = `${entity.kind.toLowerCase()}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
+  const ref = `${entity.kind.toLowerCase()}:${
+    entity.metadata.namespace ?? 'default'
+  }/${entity.metadata.name}`;
   say(`  ${ref}`);
   const relations = [...(entity.relations ?? [])].sort((a, b) =>
     `${a.type} ${a.targetRef}`.localeCompare(`${b.type} ${b.targetRef}`),
@@ -206,9 +249,12 @@ async function printCustomerActivity() {
     const { rows } = await client.query(
       'SELECT * FROM marketing_360.customer_activity ORDER BY customer_id, order_id NULLS FIRST LIMIT 5',
     );
-    say(`\nmarketing_360.customer_activity: ${count[0].n} rows; the first ${rows.length}:`);
+    say(
+      `\nmarketing_360.customer_activity: ${count[0].n} rows; the first ${rows.length}:`,
+    );
     console.table(rows);
-    if (count[0].n === 0) throw new DemoError('marketing_360.customer_activity is empty');
+    if (count[0].n === 0)
+      throw new DemoError('marketing_360.customer_activity is empty');
   } finally {
     await client.end();
   }
@@ -227,9 +273,15 @@ async function main() {
   for (const item of scenario) {
     const run = formValues(item);
     const taskStarted = Date.now();
-    say(`\n${item.product.metadata.title} → ${item.product.spec.schema}.${item.port.spec.name} (${run.templateRef})`);
+    say(
+      `\n${item.product.metadata.title} → ${item.product.spec.schema}.${item.port.spec.name} (${run.templateRef})`,
+    );
     const result = await runTask(token, run);
-    say(`  task ${result.taskId}: ${result.status} in ${seconds(Date.now() - taskStarted)}`);
+    say(
+      `  task ${result.taskId}: ${result.status} in ${seconds(
+        Date.now() - taskStarted,
+      )}`,
+    );
     if (result.status !== 'completed') {
       failed += 1;
       say('  last log lines:');
@@ -237,12 +289,17 @@ async function main() {
       break;
     }
   }
-  if (failed > 0) throw new DemoError('a scaffolder task failed (see its log above)');
+  if (failed > 0)
+    throw new DemoError('a scaffolder task failed (see its log above)');
 
   say('\nCatalog entities and their relations:');
   for (const { product, port } of scenario) {
-    printRelations(await waitForEntity(token, 'dataproduct', product.metadata.name));
-    printRelations(await waitForEntity(token, 'outputport', port.metadata.name));
+    printRelations(
+      await waitForEntity(token, 'dataproduct', product.metadata.name),
+    );
+    printRelations(
+      await waitForEntity(token, 'outputport', port.metadata.name),
+    );
   }
 
   await printCustomerActivity();
@@ -252,7 +309,11 @@ async function main() {
 main().then(
   () => process.exit(0),
   error => {
-    console.error(`demo: ${error instanceof DemoError ? error.message : error.stack || error}`);
+    console.error(
+      `demo: ${
+        error instanceof DemoError ? error.message : error.stack || error
+      }`,
+    );
     process.exit(1);
   },
 );

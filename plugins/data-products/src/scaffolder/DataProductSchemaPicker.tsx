@@ -1,0 +1,70 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import TextField from '@material-ui/core/TextField';
+import { useEffect, useRef } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { suggestSchemaName } from './sourceColumns';
+
+/** ui:options of {@link DataProductSchemaPicker}. */
+export interface DataProductSchemaPickerOptions {
+  /** The form field holding the Domain's entity ref; default `domain`. */
+  domainField?: string;
+  /** The form field holding the source Resource's entity ref; default `source`. */
+  sourceField?: string;
+}
+
+/**
+ * The product's schema name, suggested from its domain and the source
+ * table's system (`sales` + `crm` → `sales_crm`) until the user edits it.
+ */
+export const DataProductSchemaPicker = (
+  props: FieldExtensionComponentProps<string, DataProductSchemaPickerOptions>,
+) => {
+  const {
+    formData,
+    onChange,
+    uiSchema,
+    formContext,
+    schema,
+    rawErrors,
+    required,
+    idSchema,
+  } = props;
+  const options = uiSchema?.['ui:options'] ?? {};
+  const domainRef = formContext?.formData?.[options.domainField ?? 'domain'];
+  const sourceRef: string | undefined =
+    formContext?.formData?.[options.sourceField ?? 'source'];
+  const catalogApi = useApi(catalogApiRef);
+  const { value: system } = useAsync(async () => {
+    if (!sourceRef) {
+      return undefined;
+    }
+    const entity = await catalogApi.getEntityByRef(sourceRef);
+    return entity?.spec?.system as string | undefined;
+  }, [catalogApi, sourceRef]);
+
+  const suggestion = suggestSchemaName(domainRef, system);
+  const lastSuggestion = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const untouched = !formData || formData === lastSuggestion.current;
+    if (suggestion && untouched && formData !== suggestion) {
+      onChange(suggestion);
+    }
+    lastSuggestion.current = suggestion;
+  }, [suggestion, formData, onChange]);
+
+  return (
+    <TextField
+      id={idSchema?.$id}
+      label={schema.title ?? 'Schema'}
+      helperText={rawErrors?.length ? rawErrors.join(' ') : schema.description}
+      error={!!rawErrors?.length}
+      required={required}
+      fullWidth
+      margin="normal"
+      value={formData ?? ''}
+      onChange={e => onChange(e.target.value || undefined)}
+    />
+  );
+};

@@ -1,0 +1,12 @@
+export { dataProductFormFields } from './fields';
+export { SourceTableColumnsPicker } from './SourceTableColumnsPicker';
+export type { SourceTableColumnsPickerOptions } from './SourceTableColumnsPicker';
+export { DataProductSchemaPicker } from './DataProductSchemaPicker';
+export type { DataProductSchemaPickerOptions } from './DataProductSchemaPicker';
+export { ModelSqlEditor } from './ModelSqlEditor';
+export type { ModelSqlEditorOptions } from './ModelSqlEditor';
+export {
+  documentedColumns,
+  sourceReferenceFor,
+  suggestSchemaName,
+} from './sourceColumns';
