@@ -16,3 +16,11 @@ export type {
 } from './engine/types';
 export { columnDrift, describeDrift } from './engine/contract';
 export { METADATA_SCHEMA } from './engine/metadata';
+export { warehouseServiceRef } from './service';
+export type { WarehouseService } from './service';
+export {
+  connectWarehouse,
+  readWarehouseConfig,
+  DEFAULT_WAREHOUSE_DATABASE,
+} from './engine/connection';
+export type { WarehouseConfig } from './engine/connection';

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigReader } from '@backstage/config';
+import { connectWarehouse, readWarehouseConfig } from './connection';
+
+const server = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
+
+describe('warehouse connection', () => {
+  it('defaults to the backend database server and dataproducts_warehouse', () => {
+    const settings = readWarehouseConfig(
+      new ConfigReader({
+        backend: {
+          database: {
+            client: 'pg',
+            connection: { host: 'db', port: '5433', user: 'u', password: 'p' },
+          },
+        },
+      }),
+    );
+    expect(settings).toEqual({
+      connection: { host: 'db', port: 5433, user: 'u', password: 'p' },
+      database: 'dataproducts_warehouse',
+      rolePrefix: 'dp_',
+      sourceSchema: 'sources',
+    });
+  });
+
+  it('refuses a non-PostgreSQL backend database without a warehouse connection', () => {
+    expect(() =>
+      readWarehouseConfig(
+        new ConfigReader({ backend: { database: { client: 'better-sqlite3' } } }),
+      ),
+    ).toThrow(/needs PostgreSQL/);
+  });
+
+  (server ? it : it.skip)('creates the warehouse database when missing', async () => {
+    const database = `dp_wh_test_${randomBytes(4).toString('hex')}`;
+    const settings = readWarehouseConfig(
+      new ConfigReader({
+        dataProducts: { warehouse: { connection: { connectionString: server }, database } },
+      }),
+    );
+    const knex = await connectWarehouse(settings);
+    try {
+      const r = await knex.raw('SELECT current_database() AS db');
+      expect(r.rows[0].db).toBe(database);
+    } finally {
+      await knex.destroy();
+      const again = await connectWarehouse({ ...settings, database: 'postgres' });
+      await again.raw(`DROP DATABASE "${database}"`);
+      await again.destroy();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { connectWarehouse, readWarehouseConfig } from './engine/connection';
+import { WarehouseEngine } from './engine/WarehouseEngine';
+
+/** The warehouse engine as a backend service. */
+export type WarehouseService = Pick<
+  WarehouseEngine,
+  | 'plan'
+  | 'apply'
+  | 'refresh'
+  | 'grant'
+  | 'revoke'
+  | 'decommission'
+  | 'inspect'
+  | 'rolePrefix'
+>;
+
+/**
+ * The warehouse engine, one instance per backend shared by every plugin and
+ * module, configured from `dataProducts.warehouse`.
+ */
+export const warehouseServiceRef = createServiceRef<WarehouseService>({
+  id: 'dataproducts.warehouse',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+        lifecycle: coreServices.rootLifecycle,
+      },
+      factory({ config, logger, lifecycle }) {
+        const settings = readWarehouseConfig(config);
+        const engine = new WarehouseEngine({
+          knex: () => connectWarehouse(settings, logger),
+          rolePrefix: settings.rolePrefix,
+          sourceSchema: settings.sourceSchema,
+          logger,
+        });
+        lifecycle.addShutdownHook(() => engine.close());
+        return engine;
+      },
+    }),
+});
