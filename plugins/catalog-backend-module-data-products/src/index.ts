@@ -5,3 +5,8 @@
  */
 export { catalogModuleDataProducts as default } from './module';
 export { DataProductsProcessor } from './processor/DataProductsProcessor';
+export {
+  DataProductRegistryEntityProvider,
+  ANNOTATION_REGISTRY_ERROR,
+  ANNOTATION_REGISTRY_STATUS,
+} from './provider';

@@ -7,6 +7,7 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { DataProductsProcessor } from './processor/DataProductsProcessor';
+import { DataProductRegistryEntityProvider } from './provider';
 
 /**
  * The catalog module for data products: the DataProduct and OutputPort kinds
@@ -23,9 +24,20 @@ export const catalogModuleDataProducts = createBackendModule({
         processing: catalogProcessingExtensionPoint,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
       },
-      async init({ processing, catalog, auth }) {
+      async init({ processing, catalog, auth, discovery, scheduler, logger }) {
         processing.addProcessor(new DataProductsProcessor({ catalog, auth }));
+        processing.addEntityProvider(
+          new DataProductRegistryEntityProvider({
+            discovery,
+            auth,
+            logger,
+            scheduler,
+          }),
+        );
       },
     });
   },
