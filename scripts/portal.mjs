@@ -26,6 +26,13 @@ function run(command, args, options = {}) {
   });
 }
 
+/** A new temporary folder that the (unprivileged) PostgreSQL server can enter. */
+function scratchDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
 function externalDatabase() {
   const { POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD } = process.env;
   if (!POSTGRES_HOST) return undefined;
@@ -41,14 +48,14 @@ function externalDatabase() {
  * The database server to use: the one POSTGRES_* names, else the embedded one
  * (started here, or reused when a running portal already started it).
  */
-async function acquireDatabase({ reuseRunning }) {
+async function acquireDatabase({ reuseRunning, dataDir = PG_DATA, port: pgPort }) {
   const external = externalDatabase();
   if (external) {
     say(`using PostgreSQL at ${external.host}:${external.port} (POSTGRES_HOST is set)`);
     return { connection: external, external: true, stop: async () => {} };
   }
-  const port = Number(process.env.PORTAL_PG_PORT || 54320);
-  const pidFile = path.join(PG_DATA, 'postmaster.pid');
+  const port = pgPort ?? Number(process.env.PORTAL_PG_PORT || 54320);
+  const pidFile = path.join(dataDir, 'postmaster.pid');
   if (reuseRunning && fs.existsSync(pidFile) && (await portInUse(port))) {
     return {
       connection: { host: '127.0.0.1', port, user: 'postgres', password: 'postgres' },
@@ -56,9 +63,9 @@ async function acquireDatabase({ reuseRunning }) {
       stop: async () => {},
     };
   }
-  say(`starting embedded PostgreSQL on port ${port} (data in .portal/postgres)`);
+  say(`starting embedded PostgreSQL on port ${port} (data in ${path.relative(ROOT, dataDir)})`);
   const server = await startEmbeddedPostgres({
-    dataDir: PG_DATA,
+    dataDir,
     port,
     log: message => {
       if (process.env.PORTAL_DEBUG) console.error(message);
@@ -142,38 +149,18 @@ function configArgs(external) {
   return files.flatMap(f => ['--config', path.join(ROOT, f)]);
 }
 
-/** Stops `cleanup` once on the first SIGINT/SIGTERM and when the child exits. */
-function onShutdown(child, cleanup) {
-  let stopping = false;
-  const stop = async signal => {
-    if (stopping) return;
-    stopping = true;
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        child.kill(signal);
-      }
-    }
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  return new Promise(resolve => {
-    child.on('exit', async code => {
-      await cleanup();
-      resolve(code ?? 0);
-    });
-  });
-}
-
-async function start() {
+/**
+ * Starts the backend (serving the built frontend) on a database; resolves with
+ * the running child and a promise of its exit code once cleanup is done.
+ */
+async function launchPortal({ dataDir, pgPort } = {}) {
   if (await portInUse(PORTAL_PORT)) {
     throw new PortalError(
       `port ${PORTAL_PORT} is already in use: is the portal already running? Stop it or free the port`,
     );
   }
   await ensureAppBuilt();
-  const db = await acquireDatabase({ reuseRunning: false });
+  const db = await acquireDatabase({ reuseRunning: false, dataDir, port: pgPort });
   try {
     await seed(db.connection, []);
   } catch (error) {
@@ -181,23 +168,120 @@ async function start() {
     throw error;
   }
   say(`starting the portal on http://localhost:${PORTAL_PORT}`);
+  const env = { ...process.env, ...databaseEnv(db.connection), WAREHOUSE_DATABASE };
   // The backend runs in its own process group so that a signal stops all of it.
   const child = spawn(
     path.join(ROOT, 'node_modules/.bin/backstage-cli'),
     ['package', 'start', ...configArgs(db.external)],
-    {
-      cwd: path.join(ROOT, 'packages/backend'),
-      stdio: 'inherit',
-      env: { ...process.env, ...databaseEnv(db.connection), WAREHOUSE_DATABASE },
-      detached: true,
-    },
+    { cwd: path.join(ROOT, 'packages/backend'), stdio: 'inherit', env, detached: true },
   );
-  return onShutdown(child, async () => {
-    if (!db.external) {
-      say('stopping embedded PostgreSQL');
-      await db.stop();
+  const stop = signal => {
+    if (child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
     }
+  };
+  const exited = new Promise(resolve => {
+    child.on('exit', async code => {
+      if (!db.external) {
+        say('stopping embedded PostgreSQL');
+        await db.stop();
+      }
+      resolve(code ?? 0);
+    });
   });
+  return { env, stop, exited };
+}
+
+async function start() {
+  const portal = await launchPortal();
+  process.on('SIGINT', () => portal.stop('SIGINT'));
+  process.on('SIGTERM', () => portal.stop('SIGTERM'));
+  return portal.exited;
+}
+
+/** Waits until the backend reports ready, or fails after `seconds`. */
+async function waitUntilReady(url, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/.backstage/health/v1/readiness`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  throw new PortalError(`the portal at ${url} was not ready within ${seconds} s`);
+}
+
+/** Runs the e-commerce scenario against a running portal. */
+async function demo(args, env = process.env) {
+  return run(process.execPath, [path.join(ROOT, 'scripts/demo.mjs'), ...args], { env });
+}
+
+/**
+ * The browser test: a portal on a fresh embedded database, the demo, then
+ * headless Chromium through the pages.
+ */
+async function e2e() {
+  const scratch = scratchDir('portal-e2e-');
+  const portal = await launchPortal({
+    dataDir: path.join(scratch, 'postgres'),
+    pgPort: await freePort(),
+  });
+  const url = `http://localhost:${PORTAL_PORT}`;
+  let passed = 0;
+  let failed = 0;
+  try {
+    await waitUntilReady(url, 180);
+    const env = { ...portal.env, PORTAL_URL: url, E2E_SCREENSHOTS: path.join(ROOT, 'docs/images') };
+    for (const [name, script] of [
+      ['demo', path.join(ROOT, 'scripts/demo.mjs')],
+      ['browser', path.join(ROOT, 'plugins/data-products/e2e/portal.e2e.mjs')],
+    ]) {
+      say(`e2e: ${name}`);
+      const code = await run(process.execPath, [script], { env });
+      if (code === 0) passed++;
+      else failed++;
+      if (code !== 0) break;
+    }
+  } finally {
+    portal.stop('SIGTERM');
+    await portal.exited;
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+async function bench(args) {
+  const [name, ...rest] = args;
+  const available = fs
+    .readdirSync(path.join(ROOT, 'bench'))
+    .filter(f => /\.m?js$/.test(f))
+    .map(f => f.replace(/\.m?js$/, ''));
+  if (!name || !available.includes(name)) {
+    throw new PortalError(
+      `bench takes the name of a benchmark: ${available.join(', ') || '(none in bench/)'}`,
+    );
+  }
+  const file = fs.existsSync(path.join(ROOT, 'bench', `${name}.mjs`)) ? `${name}.mjs` : `${name}.js`;
+  const db = await acquireDatabase({ reuseRunning: true });
+  try {
+    const { host, port, user, password } = db.connection;
+    return await run(process.execPath, [path.join(ROOT, 'bench', file), ...rest], {
+      env: {
+        ...process.env,
+        ...databaseEnv(db.connection),
+        BENCH_DATABASE_URL: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}`,
+      },
+    });
+  } finally {
+    await db.stop();
+  }
 }
 
 async function seedCommand(args) {
@@ -238,7 +322,7 @@ async function test(args) {
   const given = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
   let connectionString = given;
   if (!given) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-pg-'));
+    const dataDir = scratchDir('portal-test-pg-');
     const port = await freePort();
     say(`starting a throwaway embedded PostgreSQL for the tests on port ${port}`);
     db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), port });
@@ -278,6 +362,12 @@ async function main() {
       return seedCommand(args);
     case 'test':
       return test(args);
+    case 'demo':
+      return demo(args);
+    case 'e2e':
+      return e2e();
+    case 'bench':
+      return bench(args);
     default:
       throw new PortalError(`unknown command '${command}'`);
   }
