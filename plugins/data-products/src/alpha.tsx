@@ -15,6 +15,7 @@ import StorageIcon from '@material-ui/icons/Storage';
 import { DataProductsClient, dataProductsApiRef } from './api';
 import { hasModel, isDataProduct, isOutputPort } from './lib/relations';
 import { rootRouteRef } from './routes';
+import { dataProductFormFields } from './scaffolder';
 
 const isProductOrPort = (entity: Parameters<typeof isDataProduct>[0]) =>
   isDataProduct(entity) || isOutputPort(entity);
@@ -144,6 +145,7 @@ const dataProductsPlugin: OverridableFrontendPlugin<{ root: RouteRef }> =
       lineageCard,
       lineageContent,
       modelContent,
+      ...dataProductFormFields,
     ],
   });
 
