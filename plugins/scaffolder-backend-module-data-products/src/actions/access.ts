@@ -1,0 +1,91 @@
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
+import { productName } from './shared';
+
+type AccessInput = { product: string; port: string; consumer: string };
+
+function createAccessAction(
+  verb: 'grant' | 'revoke',
+  warehouse: WarehouseService,
+): TemplateAction<AccessInput, { changed: boolean }, 'v2'> {
+  const granting = verb === 'grant';
+  return createTemplateAction({
+    id: `dataproduct:${verb}`,
+    description: granting
+      ? "Lets a consumer data product read an output port: grants the consumer's role the port's reader role."
+      : "Takes a consumer data product's read access to an output port away.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: granting ? 'Grant access' : 'Revoke access',
+        example: `steps:
+  - id: ${verb}
+    action: dataproduct:${verb}
+    input:
+      product: dataproduct:default/sales-crm-customers
+      port: customers
+      consumer: dataproduct:default/marketing-customer-360`,
+      },
+    ],
+    schema: {
+      input: {
+        product: z =>
+          z
+            .string()
+            .describe('The data product owning the port (entity ref or name)'),
+        port: z => z.string().describe('The output port name'),
+        consumer: z =>
+          z
+            .string()
+            .describe('The consuming data product (entity ref or name)'),
+      },
+      output: {
+        changed: z =>
+          z
+            .boolean()
+            .describe(
+              granting
+                ? 'False when the consumer already had access'
+                : 'False when the consumer had no access',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const request = {
+        product: productName(ctx.input.product),
+        port: ctx.input.port,
+        consumer: productName(ctx.input.consumer, 'consumer data product'),
+      };
+      const description = `${request.consumer} ${
+        granting ? 'read access to' : 'no longer reads'
+      } ${request.product}/${request.port}`;
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Would ${verb}: ${description}`);
+        ctx.output('changed', false);
+        return;
+      }
+      const result = await ctx.checkpoint({
+        key: `dataproduct.${verb}.${request.product}.${request.port}.${request.consumer}`,
+        fn: async () =>
+          granting ? warehouse.grant(request) : warehouse.revoke(request),
+      });
+      ctx.logger.info(
+        `${result.changed ? 'Done' : 'Nothing to do'}: ${description}`,
+      );
+      ctx.output('changed', result.changed);
+    },
+  });
+}
+
+/** Creates the `dataproduct:grant` action. */
+export function createGrantAction(options: { warehouse: WarehouseService }) {
+  return createAccessAction('grant', options.warehouse);
+}
+
+/** Creates the `dataproduct:revoke` action. */
+export function createRevokeAction(options: { warehouse: WarehouseService }) {
+  return createAccessAction('revoke', options.warehouse);
+}

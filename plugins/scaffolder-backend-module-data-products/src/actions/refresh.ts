@@ -1,0 +1,105 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
+import { productName } from './shared';
+
+type PortOutput = {
+  name: string;
+  object: string;
+  type: string;
+  rowCount: number;
+};
+
+/**
+ * Creates the `dataproduct:refresh` action: rebuilds a product's table ports
+ * from their sources or models, atomically (views are live and left as they are).
+ */
+export function createRefreshAction(options: {
+  warehouse: WarehouseService;
+}): TemplateAction<{ product: string; port?: string }, { ports: PortOutput[] }, 'v2'> {
+  const { warehouse } = options;
+  return createTemplateAction({
+    id: 'dataproduct:refresh',
+    description:
+      "Rebuilds a provisioned data product's table output ports atomically; readers keep seeing the previous rows until the new ones are swapped in.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Refresh one port',
+        example: `steps:
+  - id: refresh
+    action: dataproduct:refresh
+    input:
+      product: dataproduct:default/marketing-customer-360
+      port: customer_activity`,
+      },
+    ],
+    schema: {
+      input: {
+        product: z =>
+          z.string().describe('The DataProduct (entity ref or name)'),
+        port: z =>
+          z
+            .string()
+            .optional()
+            .describe('The port name; all ports when omitted'),
+      },
+      output: {
+        ports: z =>
+          z
+            .array(
+              z.object({
+                name: z.string(),
+                object: z.string(),
+                type: z.string(),
+                rowCount: z.number(),
+              }),
+            )
+            .describe('The refreshed ports with their row counts'),
+      },
+    },
+    async handler(ctx) {
+      const name = productName(ctx.input.product);
+      const status = await warehouse.inspect(name);
+      if (!status.provisioned) {
+        throw new NotFoundError(
+          `Data product '${name}' is not provisioned in the warehouse; provision it first`,
+        );
+      }
+      const portNames = ctx.input.port
+        ? [ctx.input.port]
+        : status.ports.map(p => p.name);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Would refresh ${portNames.join(', ')} of ${name}`);
+        ctx.output(
+          'ports',
+          status.ports
+            .filter(p => portNames.includes(p.name))
+            .map(p => ({
+              name: p.name,
+              object: p.object,
+              type: p.type,
+              rowCount: p.rowCount ?? 0,
+            })),
+        );
+        return;
+      }
+      const ports: PortOutput[] = [];
+      for (const port of portNames) {
+        const result = await ctx.checkpoint({
+          key: `dataproduct.refresh.${name}.${port}`,
+          fn: async () => {
+            const r = await warehouse.refresh(name, port);
+            return { name: r.name, object: r.object, type: r.type, rowCount: r.rowCount };
+          },
+        });
+        ctx.logger.info(`Refreshed ${result.object}: ${result.rowCount} rows`);
+        ports.push(result);
+      }
+      ctx.output('ports', ports);
+    },
+  });
+}
