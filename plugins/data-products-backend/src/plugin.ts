@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
 import {
@@ -26,8 +27,9 @@ export const dataProductsPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
         database: coreServices.database,
+        warehouse: warehouseServiceRef,
       },
-      async init({ httpAuth, httpRouter, catalog, database }) {
+      async init({ httpAuth, httpRouter, catalog, database, warehouse }) {
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -36,6 +38,9 @@ export const dataProductsPlugin = createBackendPlugin({
         );
         const registry = new RegistryService({
           store: await RegistryStore.create(await database.getClient()),
+          decommission: async product => {
+            await warehouse.decommission(product.metadata.name);
+          },
         });
         httpRouter.use(createRegistryRouter({ registry, httpAuth }));
       },

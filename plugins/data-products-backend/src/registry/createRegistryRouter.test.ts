@@ -4,7 +4,13 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  warehouseServiceRef,
+  type WarehouseService,
+} from '@dataproducts/plugin-data-products-node';
+import { ConflictError } from '@backstage/errors';
 import request from 'supertest';
 import { dataProductsPlugin } from '../plugin';
 
@@ -39,6 +45,8 @@ const port = {
 describe('registry HTTP API', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
 
+  const decommission = jest.fn();
+
   async function start() {
     const knex = await databases.init('POSTGRES_18');
     const { server } = await startTestBackend({
@@ -46,6 +54,11 @@ describe('registry HTTP API', () => {
         dataProductsPlugin,
         catalogServiceMock.factory(),
         mockServices.database.factory({ knex }),
+        createServiceFactory({
+          service: warehouseServiceRef,
+          deps: {},
+          factory: () => ({ decommission } as unknown as WarehouseService),
+        }),
       ],
     });
     return server;
@@ -90,7 +103,25 @@ describe('registry HTTP API', () => {
     expect(list.body.items[0].product.metadata.title).toBe('CRM');
 
     expect((await request(server).delete(url)).status).toBe(204);
+    expect(decommission).toHaveBeenCalledWith('sales-crm-customers');
     expect((await request(server).get(url)).status).toBe(404);
+  });
+
+  it('keeps a product whose decommissioning is refused', async () => {
+    const server = await start();
+    const url = '/api/data-products/registry/products/sales-crm-customers';
+    await request(server)
+      .put(url)
+      .send({ product, ports: [port] });
+    decommission.mockRejectedValueOnce(
+      new ConflictError(
+        "Data product 'sales-crm-customers' is still read by 'x'",
+      ),
+    );
+    const res = await request(server).delete(url);
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain('is still read by');
+    expect((await request(server).get(url)).status).toBe(200);
   });
 
   it('answers 400 naming the problem for an invalid product', async () => {
