@@ -184,6 +184,10 @@ describe('catalogModuleDataProducts in the catalog', () => {
         return row?.errors && row.errors !== '[]' ? row : undefined;
       });
       const [error] = JSON.parse(failed.errors);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toMatch(
+        /^Processor DataProductsProcessor threw an error while validating the entity outputport:default\/finance-invoices-invoices; caused by TypeError: Invalid OutputPort "finance-invoices-invoices": /,
+      );
       expect(error.message).toContain(
         'spec.columns[1].type: "MONEY" must be one of the documented column types',
       );

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   compileModel,
   normalizeProductName,
@@ -107,5 +109,24 @@ describe('compileModel', () => {
     ).toThrow(
       "Unknown source reference source('marketing_360', 'x') at offset 14: no declared input is port 'x' of data product 'marketing-360'",
     );
+  });
+});
+
+describe('the scenario model', () => {
+  it('references the three source-aligned ports as written in the scenario', () => {
+    const sql = fs.readFileSync(
+      path.resolve(
+        __dirname,
+        '../../../fixtures/customer-activity-original.sql',
+      ),
+      'utf8',
+    );
+    expect(
+      parseSourceReferences(sql).map(r => `${r.product}/${r.port}`),
+    ).toEqual([
+      'sales-crm-customers/customers',
+      'sales-erp-orders/orders',
+      'logistics-wms-shipments/shipments',
+    ]);
   });
 });
