@@ -3,7 +3,8 @@
 // signs in as guest, runs four scaffolder tasks, then prints the catalog
 // entities with their relations and a sample of marketing_360.customer_activity.
 //
-// Environment: PORTAL_URL (default http://localhost:7007); POSTGRES_HOST,
+// Environment: PORTAL_URL (default http://localhost:7007); PORTAL_TOKEN (a
+// Backstage token to use instead of guest sign-in); POSTGRES_HOST,
 // POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD (default: the embedded
 // server on PORTAL_PG_PORT, 54320) and WAREHOUSE_DATABASE (default
 // dataproducts_warehouse) to read the result table.
@@ -130,6 +131,10 @@ async function waitForPortal() {
 }
 
 async function signIn() {
+  if (process.env.PORTAL_TOKEN) {
+    say('Using the token in PORTAL_TOKEN');
+    return process.env.PORTAL_TOKEN;
+  }
   const { body } = await request('POST', '/api/auth/guest/refresh');
   const token = body?.backstageIdentity?.token;
   if (!token)
