@@ -30,21 +30,59 @@ function port(
     apiVersion: API_VERSION,
     kind: 'OutputPort',
     metadata: { name, namespace: 'default', title: String(spec.name) },
-    spec: { type: 'postgres-table', access: 'restricted', columns: [], ...spec },
+    spec: {
+      type: 'postgres-table',
+      access: 'restricted',
+      columns: [],
+      ...spec,
+    },
     relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
   };
 }
 
 /** The eight declared columns of Marketing Customer 360's port. */
 export const customerActivityColumns = [
-  { name: 'customer_id', type: 'INTEGER', description: 'Unique identifier for the customer.', required: true },
-  { name: 'customer_name', type: 'VARCHAR(101)', description: "The customer's full name (first and last)." },
-  { name: 'customer_email', type: 'VARCHAR(100)', description: "The customer's email address." },
-  { name: 'account_age_days', type: 'INTEGER', description: 'Days since the customer signed up.' },
-  { name: 'order_id', type: 'INTEGER', description: 'The order; empty for customers who never ordered.' },
-  { name: 'order_total', type: 'DECIMAL(10,2)', description: 'The order total in EUR.' },
-  { name: 'days_from_order_to_ship', type: 'INTEGER', description: 'Days from the order to its shipment.' },
-  { name: 'delivery_status', type: 'VARCHAR(20)', description: 'The latest delivery status.' },
+  {
+    name: 'customer_id',
+    type: 'INTEGER',
+    description: 'Unique identifier for the customer.',
+    required: true,
+  },
+  {
+    name: 'customer_name',
+    type: 'VARCHAR(101)',
+    description: "The customer's full name (first and last).",
+  },
+  {
+    name: 'customer_email',
+    type: 'VARCHAR(100)',
+    description: "The customer's email address.",
+  },
+  {
+    name: 'account_age_days',
+    type: 'INTEGER',
+    description: 'Days since the customer signed up.',
+  },
+  {
+    name: 'order_id',
+    type: 'INTEGER',
+    description: 'The order; empty for customers who never ordered.',
+  },
+  {
+    name: 'order_total',
+    type: 'DECIMAL(10,2)',
+    description: 'The order total in EUR.',
+  },
+  {
+    name: 'days_from_order_to_ship',
+    type: 'INTEGER',
+    description: 'Days from the order to its shipment.',
+  },
+  {
+    name: 'delivery_status',
+    type: 'VARCHAR(20)',
+    description: 'The latest delivery status.',
+  },
 ];
 
 export const marketing360 = product(
@@ -133,9 +171,18 @@ export const erpOrdersPort = port(
 export const crmCustomersResource: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
-  metadata: { name: 'crm-customers', namespace: 'default', title: 'sources.crm_customers' },
+  metadata: {
+    name: 'crm-customers',
+    namespace: 'default',
+    title: 'sources.crm_customers',
+  },
   spec: { type: 'postgres-table', owner: 'group:sales' },
-  relations: [{ type: 'dependencyOf', targetRef: 'dataproduct:default/sales-crm-customers' }],
+  relations: [
+    {
+      type: 'dependencyOf',
+      targetRef: 'dataproduct:default/sales-crm-customers',
+    },
+  ],
 };
 
 /** Every fixture entity, for a catalog mock. */
@@ -197,14 +244,58 @@ export const marketingLineage: Lineage = {
   root: 'dataproduct:default/marketing-customer-360',
   truncated: false,
   nodes: [
-    { id: 'resource:default/crm-customers', kind: 'Resource', namespace: 'default', name: 'crm-customers', title: 'sources.crm_customers', type: 'postgres-table', distance: -2 },
-    { id: 'dataproduct:default/sales-crm-customers', kind: 'DataProduct', namespace: 'default', name: 'sales-crm-customers', title: 'Sales CRM Customers', type: 'source-aligned', distance: -1 },
-    { id: 'outputport:default/sales-crm-customers-customers', kind: 'OutputPort', namespace: 'default', name: 'sales-crm-customers-customers', title: 'customers', type: 'postgres-table', distance: -1 },
-    { id: 'dataproduct:default/marketing-customer-360', kind: 'DataProduct', namespace: 'default', name: 'marketing-customer-360', title: 'Marketing Customer 360', type: 'consumer-aligned', distance: 0 },
+    {
+      id: 'resource:default/crm-customers',
+      kind: 'Resource',
+      namespace: 'default',
+      name: 'crm-customers',
+      title: 'sources.crm_customers',
+      type: 'postgres-table',
+      distance: -2,
+    },
+    {
+      id: 'dataproduct:default/sales-crm-customers',
+      kind: 'DataProduct',
+      namespace: 'default',
+      name: 'sales-crm-customers',
+      title: 'Sales CRM Customers',
+      type: 'source-aligned',
+      distance: -1,
+    },
+    {
+      id: 'outputport:default/sales-crm-customers-customers',
+      kind: 'OutputPort',
+      namespace: 'default',
+      name: 'sales-crm-customers-customers',
+      title: 'customers',
+      type: 'postgres-table',
+      distance: -1,
+    },
+    {
+      id: 'dataproduct:default/marketing-customer-360',
+      kind: 'DataProduct',
+      namespace: 'default',
+      name: 'marketing-customer-360',
+      title: 'Marketing Customer 360',
+      type: 'consumer-aligned',
+      distance: 0,
+    },
   ],
   edges: [
-    { source: 'resource:default/crm-customers', target: 'dataproduct:default/sales-crm-customers', type: 'feeds' },
-    { source: 'dataproduct:default/sales-crm-customers', target: 'outputport:default/sales-crm-customers-customers', type: 'exposes' },
-    { source: 'outputport:default/sales-crm-customers-customers', target: 'dataproduct:default/marketing-customer-360', type: 'feeds' },
+    {
+      source: 'resource:default/crm-customers',
+      target: 'dataproduct:default/sales-crm-customers',
+      type: 'feeds',
+    },
+    {
+      source: 'dataproduct:default/sales-crm-customers',
+      target: 'outputport:default/sales-crm-customers-customers',
+      type: 'exposes',
+    },
+    {
+      source: 'outputport:default/sales-crm-customers-customers',
+      target: 'dataproduct:default/marketing-customer-360',
+      type: 'feeds',
+    },
   ],
 };

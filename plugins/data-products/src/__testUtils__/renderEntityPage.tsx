@@ -20,7 +20,11 @@ export function mockDataProductsApi(
     getPortStatus: jest.fn(async () => {
       throw new Error('no port status in this test');
     }),
-    getLineage: jest.fn(async () => ({ nodes: [], edges: [], truncated: false })),
+    getLineage: jest.fn(async () => ({
+      nodes: [],
+      edges: [],
+      truncated: false,
+    })),
     ...overrides,
   };
 }
@@ -40,9 +44,12 @@ export function renderEntityPage(
 
 /** The card with a title, to look inside it. */
 export async function findCard(title: string | RegExp) {
-  const heading = await screen.findByText(title, {
-    selector: '.MuiCardHeader-title, .MuiCardHeader-title *',
-  });
+  // The first render of a suite compiles the lazily loaded cards: allow time.
+  const heading = await screen.findByText(
+    title,
+    { selector: '.MuiCardHeader-title, .MuiCardHeader-title *' },
+    { timeout: 10000 },
+  );
   const card = heading.closest('.MuiCard-root') as HTMLElement;
   return within(card);
 }

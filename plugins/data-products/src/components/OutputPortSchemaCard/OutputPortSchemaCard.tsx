@@ -17,6 +17,7 @@ import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef } from '../../api';
+import { errorMessage } from '../../lib/errors';
 
 const useStyles = makeStyles(theme => ({
   drift: {
@@ -132,7 +133,7 @@ export function OutputPortSchemaCard() {
           defaultExpanded
           severity="error"
           title="Live warehouse status unavailable"
-          message={status.error.message}
+          message={errorMessage(status.error)}
         />
       )}
       {status.value && !status.value.exists && (

@@ -4,12 +4,12 @@ import {
   marketing360,
   provisionedStatus,
   unprovisionedStatus,
-} from '../../testUtils/fixtures';
+} from '../../__testUtils__/fixtures';
 import {
   findCard,
   mockDataProductsApi,
   renderEntityPage,
-} from '../../testUtils/renderEntityPage';
+} from '../../__testUtils__/renderEntityPage';
 
 describe('OutputPortsCard', () => {
   it('shows each port with its type, access, location, live status and row count', async () => {
@@ -20,7 +20,9 @@ describe('OutputPortsCard', () => {
     const card = await findCard('Output ports');
     expect(await card.findByText('1,234')).toBeInTheDocument();
     expect(card.getByText('customer_activity')).toBeInTheDocument();
-    expect(card.getByText('marketing_360.customer_activity')).toBeInTheDocument();
+    expect(
+      card.getByText('marketing_360.customer_activity'),
+    ).toBeInTheDocument();
     expect(card.getByText('table')).toBeInTheDocument();
     expect(card.getByText('restricted')).toBeInTheDocument();
     expect(card.getByText('provisioned')).toBeInTheDocument();
@@ -29,7 +31,9 @@ describe('OutputPortsCard', () => {
   it('says when the product is not provisioned yet', async () => {
     renderEntityPage(
       marketing360,
-      mockDataProductsApi({ getProductStatus: async () => unprovisionedStatus }),
+      mockDataProductsApi({
+        getProductStatus: async () => unprovisionedStatus,
+      }),
     );
     const card = await findCard('Output ports');
     expect(await card.findByText(/Not provisioned yet/)).toBeInTheDocument();
@@ -42,7 +46,9 @@ describe('OutputPortsCard', () => {
       marketing360,
       mockDataProductsApi({
         getProductStatus: async () => {
-          throw new Error('The warehouse is unreachable: connect ECONNREFUSED 127.0.0.1:1');
+          throw new Error(
+            'The warehouse is unreachable: connect ECONNREFUSED 127.0.0.1:1',
+          );
         },
       }),
     );

@@ -21,6 +21,7 @@ import type {
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef } from '../../api';
+import { errorMessage } from '../../lib/errors';
 import { useEntitiesByRefs } from '../../hooks/useRelatedEntityList';
 import { portTypeLabel, relatedRefs } from '../../lib/relations';
 import { PortStatusLabel, formatTimestamp } from '../StatusChip';
@@ -102,7 +103,7 @@ export function OutputPortsCard() {
           defaultExpanded
           severity="error"
           title="Live warehouse status unavailable"
-          message={status.error.message}
+          message={errorMessage(status.error)}
         />
       )}
       {status.value && !status.value.provisioned && (
