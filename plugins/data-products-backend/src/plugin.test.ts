@@ -1,4 +1,7 @@
-import { mockCredentials, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { dataProductsPlugin } from './plugin';
@@ -19,9 +22,15 @@ describe('dataProductsPlugin lineage', () => {
     const server = await start();
     const res = await request(server)
       .get('/api/data-products/lineage')
-      .query({ entityRef: 'dataproduct:default/marketing-customer-360', upstream: 3, downstream: 3 });
+      .query({
+        entityRef: 'dataproduct:default/marketing-customer-360',
+        upstream: 3,
+        downstream: 3,
+      });
     expect(res.status).toBe(200);
-    expect(res.body.nodes.filter((n: { kind: string }) => n.kind === 'Resource')).toHaveLength(3);
+    expect(
+      res.body.nodes.filter((n: { kind: string }) => n.kind === 'Resource'),
+    ).toHaveLength(3);
     expect(res.body.edges.length).toBeGreaterThan(0);
   });
 
@@ -29,7 +38,10 @@ describe('dataProductsPlugin lineage', () => {
     const server = await start();
     const bad = await request(server)
       .get('/api/data-products/lineage')
-      .query({ entityRef: 'dataproduct:default/marketing-customer-360', upstream: 'deep' });
+      .query({
+        entityRef: 'dataproduct:default/marketing-customer-360',
+        upstream: 'deep',
+      });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/Invalid upstream 'deep'/);
     const missing = await request(server)

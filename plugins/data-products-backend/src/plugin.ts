@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
+import { StatusService } from './services/StatusService';
 import {
   createRegistryRouter,
   RegistryService,
@@ -33,6 +34,7 @@ export const dataProductsPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
+            statusService: new StatusService({ catalog, inspector: warehouse }),
             lineageService: new LineageService({ catalog }),
           }),
         );

@@ -1,5 +1,5 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { LineageService } from './services/LineageService';
@@ -20,7 +20,7 @@ function depth(value: unknown, name: string): number {
 /** The HTTP routes for live status and lineage. */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
-  statusService?: StatusService;
+  statusService: StatusService;
   lineageService: LineageService;
 }): Promise<express.Router> {
   const { httpAuth, statusService, lineageService } = options;
@@ -28,9 +28,6 @@ export async function createRouter(options: {
   router.use(express.json());
 
   router.get('/products/:namespace/:name/status', async (req, res) => {
-    if (!statusService) {
-      throw new ServiceUnavailableError('The warehouse engine is not wired yet');
-    }
     const credentials = await httpAuth.credentials(req);
     const { namespace, name } = req.params;
     res.json(
@@ -42,9 +39,6 @@ export async function createRouter(options: {
   });
 
   router.get('/ports/:namespace/:name/status', async (req, res) => {
-    if (!statusService) {
-      throw new ServiceUnavailableError('The warehouse engine is not wired yet');
-    }
     const credentials = await httpAuth.credentials(req);
     const { namespace, name } = req.params;
     res.json(

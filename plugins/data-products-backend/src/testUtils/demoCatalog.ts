@@ -47,9 +47,16 @@ export function withRelations(entities: Entity[]): Entity[] {
       relations: [],
     });
   }
-  const relate = (source: string, type: string, target: string, reverse: string) => {
+  const relate = (
+    source: string,
+    type: string,
+    target: string,
+    reverse: string,
+  ) => {
     const add = (from: string, t: string, to: string) => {
-      const relations = byRef.get(from)?.relations as EntityRelation[] | undefined;
+      const relations = byRef.get(from)?.relations as
+        | EntityRelation[]
+        | undefined;
       relations?.push({ type: t, targetRef: to });
     };
     add(source, type, target);
@@ -60,21 +67,30 @@ export function withRelations(entities: Entity[]): Entity[] {
     const spec = (entity.spec ?? {}) as Record<string, any>;
     if (typeof spec.owner === 'string') {
       const owner = stringifyEntityRef(
-        parseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+        parseEntityRef(spec.owner, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
       );
       relate(ref, RELATION_OWNED_BY, owner, RELATION_OWNER_OF);
     }
     if (entity.kind === 'DataProduct') {
       for (const input of spec.inputs ?? []) {
         const target = stringifyEntityRef(
-          parseEntityRef(input, { defaultKind: 'outputport', defaultNamespace: 'default' }),
+          parseEntityRef(input, {
+            defaultKind: 'outputport',
+            defaultNamespace: 'default',
+          }),
         );
         relate(ref, RELATION_DEPENDS_ON, target, RELATION_DEPENDENCY_OF);
       }
     }
     if (entity.kind === 'OutputPort') {
       const product = stringifyEntityRef(
-        parseEntityRef(spec.dataProduct, { defaultKind: 'dataproduct', defaultNamespace: 'default' }),
+        parseEntityRef(spec.dataProduct, {
+          defaultKind: 'dataproduct',
+          defaultNamespace: 'default',
+        }),
       );
       relate(ref, RELATION_PART_OF, product, RELATION_HAS_PART);
     }

@@ -51,10 +51,16 @@ describe('LineageService', () => {
       type: 'exposes',
     });
     expect(lineage.edges).toHaveLength(10);
-    const distance = Object.fromEntries(lineage.nodes.map(n => [n.id, n.distance]));
-    expect(distance['outputport:default/sales-crm-customers-customers']).toBe(-1);
+    const distance = Object.fromEntries(
+      lineage.nodes.map(n => [n.id, n.distance]),
+    );
+    expect(distance['outputport:default/sales-crm-customers-customers']).toBe(
+      -1,
+    );
     expect(distance['resource:default/crm-customers']).toBe(-2);
-    expect(distance['outputport:default/marketing-customer-360-customer-activity']).toBe(0);
+    expect(
+      distance['outputport:default/marketing-customer-360-customer-activity'],
+    ).toBe(0);
     expect(lineage.root).toBe('dataproduct:default/marketing-customer-360');
     expect(lineage.truncated).toBe(false);
   });
@@ -89,17 +95,34 @@ describe('LineageService', () => {
         apiVersion: 'dataproducts.io/v1alpha1',
         kind: 'DataProduct',
         metadata: { name: `p${i}` },
-        spec: { type: 'aggregate', owner: 'group:data-platform', schema: `p${i}`, inputs: ['resource:src'] },
+        spec: {
+          type: 'aggregate',
+          owner: 'group:data-platform',
+          schema: `p${i}`,
+          inputs: ['resource:src'],
+        },
       },
       {
         apiVersion: 'dataproducts.io/v1alpha1',
         kind: 'OutputPort',
         metadata: { name: `p${i}-out` },
-        spec: { dataProduct: `p${i}`, name: 'out', type: 'postgres-view', columns: [] },
+        spec: {
+          dataProduct: `p${i}`,
+          name: 'out',
+          type: 'postgres-view',
+          columns: [],
+        },
       },
     ]).flat();
-    const source = { apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name: 'src' }, spec: { type: 'postgres-table' } };
-    const { catalog, service } = serviceFor(withRelations([source, ...products]));
+    const source = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: 'src' },
+      spec: { type: 'postgres-table' },
+    };
+    const { catalog, service } = serviceFor(
+      withRelations([source, ...products]),
+    );
     const lineage = await service.getLineage({
       entityRef: 'resource:default/src',
       upstream: 1,
@@ -108,12 +131,18 @@ describe('LineageService', () => {
     });
     expect(lineage.nodes).toHaveLength(241);
     expect(lineage.edges).toHaveLength(240);
-    expect((catalog.getEntitiesByRefs as jest.Mock).mock.calls.length).toBeLessThanOrEqual(4);
+    expect(
+      (catalog.getEntitiesByRefs as jest.Mock).mock.calls.length,
+    ).toBeLessThanOrEqual(4);
   });
 
   it('returns the whole mesh without an entityRef', async () => {
     const { service } = serviceFor(demoCatalog());
-    const lineage = await service.getLineage({ upstream: 0, downstream: 0, credentials });
+    const lineage = await service.getLineage({
+      upstream: 0,
+      downstream: 0,
+      credentials,
+    });
     expect(lineage.root).toBeUndefined();
     expect(lineage.nodes).toHaveLength(11);
     expect(lineage.edges).toHaveLength(10);
@@ -122,10 +151,20 @@ describe('LineageService', () => {
   it('refuses a bad depth and reports a missing entity', async () => {
     const { service } = serviceFor(demoCatalog());
     await expect(
-      service.getLineage({ entityRef: 'dataproduct:default/nope', upstream: 1, downstream: 1, credentials }),
+      service.getLineage({
+        entityRef: 'dataproduct:default/nope',
+        upstream: 1,
+        downstream: 1,
+        credentials,
+      }),
     ).rejects.toThrow("No entity 'dataproduct:default/nope' in the catalog");
     await expect(
-      service.getLineage({ entityRef: 'dataproduct:default/nope', upstream: 99, downstream: 1, credentials }),
+      service.getLineage({
+        entityRef: 'dataproduct:default/nope',
+        upstream: 99,
+        downstream: 1,
+        credentials,
+      }),
     ).rejects.toThrow(/Invalid upstream depth '99'/);
   });
 });

@@ -45,8 +45,10 @@ export interface LineageRequest {
 type Direction = 'upstream' | 'downstream';
 
 function kindIs(ref: string, kind: string): boolean {
-  return parseEntityRef(ref).kind.toLocaleLowerCase('en-US') ===
-    kind.toLocaleLowerCase('en-US');
+  return (
+    parseEntityRef(ref).kind.toLocaleLowerCase('en-US') ===
+    kind.toLocaleLowerCase('en-US')
+  );
 }
 
 function relationTargets(entity: Entity, type: string): string[] {
@@ -86,7 +88,8 @@ class GraphBuilder {
       name: entity.metadata.name,
       title: entity.metadata.title,
       type: typeof spec.type === 'string' ? spec.type : undefined,
-      owner: relationTargets(entity, 'ownedBy')[0] ??
+      owner:
+        relationTargets(entity, 'ownedBy')[0] ??
         (typeof spec.owner === 'string' ? spec.owner : undefined),
       distance,
     });
@@ -151,8 +154,22 @@ export class LineageService {
       throw new NotFoundError(`No entity '${rootRef}' in the catalog`);
     }
     graph.addNode(root, 0);
-    await this.#walk(root, 'upstream', request.upstream, graph, entities, request.credentials);
-    await this.#walk(root, 'downstream', request.downstream, graph, entities, request.credentials);
+    await this.#walk(
+      root,
+      'upstream',
+      request.upstream,
+      graph,
+      entities,
+      request.credentials,
+    );
+    await this.#walk(
+      root,
+      'downstream',
+      request.downstream,
+      graph,
+      entities,
+      request.credentials,
+    );
     return graph.build(rootRef);
   }
 
@@ -166,9 +183,16 @@ export class LineageService {
   ): Promise<void> {
     const sign = direction === 'upstream' ? -1 : 1;
     const visited = new Set<string>([stringifyEntityRef(root)]);
-    let frontier: Array<{ entity: Entity; hops: number }> = [{ entity: root, hops: 0 }];
+    let frontier: Array<{ entity: Entity; hops: number }> = [
+      { entity: root, hops: 0 },
+    ];
     while (frontier.length > 0 && !graph.full) {
-      const pending: Array<{ ref: string; hops: number; from: string; edge: LineageEdge }> = [];
+      const pending: Array<{
+        ref: string;
+        hops: number;
+        from: string;
+        edge: LineageEdge;
+      }> = [];
       for (const { entity, hops } of frontier) {
         const ref = stringifyEntityRef(entity);
         for (const next of neighbours(entity, direction)) {
@@ -261,8 +285,16 @@ export class LineageService {
 function neighbours(
   entity: Entity,
   direction: Direction,
-): Array<{ ref: string; edgeType: LineageEdge['type']; crossesProducts: boolean }> {
-  const result: Array<{ ref: string; edgeType: LineageEdge['type']; crossesProducts: boolean }> = [];
+): Array<{
+  ref: string;
+  edgeType: LineageEdge['type'];
+  crossesProducts: boolean;
+}> {
+  const result: Array<{
+    ref: string;
+    edgeType: LineageEdge['type'];
+    crossesProducts: boolean;
+  }> = [];
   const kind = entity.kind.toLocaleLowerCase('en-US');
   if (direction === 'upstream') {
     if (kind === 'outputport') {

@@ -52,7 +52,9 @@ function isUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
   if (error.name === 'AggregateError') {
-    return ((error as unknown as AggregateError).errors ?? []).some(isUnreachable);
+    return ((error as unknown as AggregateError).errors ?? []).some(
+      isUnreachable,
+    );
   }
   return /Timeout acquiring a connection|Connection terminated/i.test(
     error.message,
@@ -98,7 +100,8 @@ export class StatusService {
       port.relations?.find(
         r =>
           r.type === RELATION_PART_OF &&
-          parseEntityRef(r.targetRef).kind === DATA_PRODUCT_KIND.toLocaleLowerCase('en-US'),
+          parseEntityRef(r.targetRef).kind ===
+            DATA_PRODUCT_KIND.toLocaleLowerCase('en-US'),
       )?.targetRef ??
       stringifyEntityRef(
         parseEntityRef(port.spec.dataProduct, {
@@ -132,7 +135,8 @@ export class StatusService {
       .filter(
         r =>
           r.type === RELATION_HAS_PART &&
-          parseEntityRef(r.targetRef).kind === OUTPUT_PORT_KIND.toLocaleLowerCase('en-US'),
+          parseEntityRef(r.targetRef).kind ===
+            OUTPUT_PORT_KIND.toLocaleLowerCase('en-US'),
       )
       .map(r => r.targetRef);
     const ports = portRefs.length
@@ -161,7 +165,9 @@ export class StatusService {
     kind: string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    if (ref.kind.toLocaleLowerCase('en-US') !== kind.toLocaleLowerCase('en-US')) {
+    if (
+      ref.kind.toLocaleLowerCase('en-US') !== kind.toLocaleLowerCase('en-US')
+    ) {
       throw new InputError(`'${stringifyEntityRef(ref)}' is not a ${kind}`);
     }
     const entity = await this.#catalog.getEntityByRef(ref, { credentials });
