@@ -66,9 +66,13 @@ export async function dropRoles(knex: Knex, prefix: string) {
     'SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?) ORDER BY rolname DESC',
     [prefix],
   );
-  for (const { rolname } of rows) {
-    await knex.raw(`DROP OWNED BY "${rolname}" CASCADE`);
-    await knex.raw(`DROP ROLE "${rolname}"`);
+  if (rows.length === 0) {
+    return;
+  }
+  const names = rows.map(({ rolname }: { rolname: string }) => `"${rolname}"`);
+  await knex.raw(`DROP OWNED BY ${names.join(', ')} CASCADE`);
+  for (const name of names) {
+    await knex.raw(`DROP ROLE ${name}`);
   }
 }
 

@@ -185,7 +185,11 @@ export class WarehouseEngine {
             name: port.name,
             object: `${spec.schema}.${port.name}`,
             type: port.type,
-            rowCount: await this.rowCount(trx, spec.schema, row),
+            rowCount: await this.rowCount(
+              trx,
+              { schema_name: spec.schema, role_name: spec.role },
+              row,
+            ),
             built: built.has(port.name),
           });
         }
@@ -197,14 +201,26 @@ export class WarehouseEngine {
     );
   }
 
-  private async rowCount(db: Db, schema: string, row: PortRow): Promise<number> {
+  /** Rows in a port: for tables as of the last build, views counted as the product role. */
+  private async rowCount(
+    db: Db,
+    product: { schema_name: string; role_name: string },
+    row: PortRow,
+  ): Promise<number> {
     if (row.port_type === 'postgres-table' && row.row_count !== null) {
       return Number(row.row_count);
     }
-    const result = await db.raw(
-      `SELECT count(*)::bigint AS n FROM ${qualified(schema, row.port)}`,
-    );
-    return Number(result.rows[0].n);
+    const count = async (trx: Knex.Transaction) => {
+      await trx.raw(`SET LOCAL ROLE ${q(product.role_name)}`);
+      const result = await trx.raw(
+        `SELECT count(*)::bigint AS n FROM ${qualified(product.schema_name, row.port)}`,
+      );
+      await trx.raw('RESET ROLE');
+      return Number(result.rows[0].n);
+    };
+    return (db as Knex.Transaction).isTransaction
+      ? count(db as Knex.Transaction)
+      : (db as Knex).transaction(count);
   }
 
   private async prepare(
@@ -327,9 +343,11 @@ export class WarehouseEngine {
           ],
           run: async t => {
             await t.raw(`CREATE ROLE ${q(port.readerRole)} NOLOGIN`);
+            await t.raw(`SET LOCAL ROLE ${q(spec.role)}`);
             await t.raw(
               `GRANT USAGE ON SCHEMA ${q(spec.schema)} TO ${q(port.readerRole)}`,
             );
+            await t.raw('RESET ROLE');
           },
         });
       } else if (!existingPorts.some(r => r.reader_role === port.readerRole)) {
@@ -652,7 +670,7 @@ export class WarehouseEngine {
           name: port,
           object,
           type: row.port_type,
-          rowCount: await this.rowCount(trx, productRow.schema_name, row),
+          rowCount: await this.rowCount(trx, productRow, row),
           built: false,
         };
       }
@@ -841,7 +859,7 @@ export class WarehouseEngine {
         drift: kind ? columnDrift(port.columns, columns) : [],
       };
       if (kind && portRow) {
-        status.rowCount = await this.rowCount(knex, schema, portRow);
+        status.rowCount = await this.rowCount(knex, row!, portRow);
         status.lastBuiltAt = portRow.last_built_at
           ? new Date(portRow.last_built_at).toISOString()
           : undefined;
