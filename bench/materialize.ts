@@ -49,63 +49,111 @@ async function main() {
   let created: string | undefined;
   if (!url) {
     created = `dataproducts_bench_${randomBytes(4).toString('hex')}`;
-    const admin = knexFactory({ client: 'pg', connection: withDatabase(DEFAULT_SERVER, 'postgres') });
+    const admin = knexFactory({
+      client: 'pg',
+      connection: withDatabase(DEFAULT_SERVER, 'postgres'),
+    });
     await admin.raw(`CREATE DATABASE "${created}"`);
     await admin.destroy();
     url = withDatabase(DEFAULT_SERVER, created);
   }
-  const knex: Knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 4 } });
+  const knex: Knex = knexFactory({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: 4 },
+  });
   const prefix = `bench_${randomBytes(3).toString('hex')}_`;
   const engine = new WarehouseEngine({ knex, rolePrefix: prefix });
   try {
     const version = execFileSync(psql, ['--version']).toString().trim();
-    const server = (await knex.raw('SHOW server_version')).rows[0].server_version;
-    console.log(`# ${version}; server ${server}; ${customers} customers; ${rounds} rounds`);
+    const server = (await knex.raw('SHOW server_version')).rows[0]
+      .server_version;
+    console.log(
+      `# ${version}; server ${server}; ${customers} customers; ${rounds} rounds`,
+    );
 
     let t = Date.now();
     const seeded = await seedSourceData(knex, { customers, reset: true });
-    await knex.raw('ANALYZE sources.crm_customers, sources.erp_orders, sources.wms_shipments');
-    console.log(`seeded ${seeded.customers} customers, ${seeded.orders} orders, ${seeded.shipments} shipments in ${Date.now() - t} ms`);
+    await knex.raw(
+      'ANALYZE sources.crm_customers, sources.erp_orders, sources.wms_shipments',
+    );
+    console.log(
+      `seeded ${seeded.customers} customers, ${seeded.orders} orders, ${
+        seeded.shipments
+      } shipments in ${Date.now() - t} ms`,
+    );
 
     const docs = parseAllDocuments(
-      fs.readFileSync(path.join(root, 'fixtures/demo-data-products.yaml'), 'utf8'),
+      fs.readFileSync(
+        path.join(root, 'fixtures/demo-data-products.yaml'),
+        'utf8',
+      ),
     ).map(d => d.toJSON());
-    const model = fs.readFileSync(path.join(__dirname, 'customer-activity.sql'), 'utf8');
+    const model = fs.readFileSync(
+      path.join(__dirname, 'customer-activity.sql'),
+      'utf8',
+    );
     const request = (name: string) => {
-      const product = docs.find(d => d.kind === 'DataProduct' && d.metadata.name === name) as DataProductEntityV1alpha1;
-      const ports = (docs.filter(d => d.kind === 'OutputPort' && d.spec.dataProduct === name) as OutputPortEntityV1alpha1[])
-        .map(p => (p.spec.model ? { ...p, spec: { ...p.spec, model } } : p));
+      const product = docs.find(
+        d => d.kind === 'DataProduct' && d.metadata.name === name,
+      ) as DataProductEntityV1alpha1;
+      const ports = (
+        docs.filter(
+          d => d.kind === 'OutputPort' && d.spec.dataProduct === name,
+        ) as OutputPortEntityV1alpha1[]
+      ).map(p => (p.spec.model ? { ...p, spec: { ...p.spec, model } } : p));
       const inputs = (product.spec.inputs ?? [])
         .filter(ref => ref.startsWith('outputport:'))
         .map(ref => {
-          const port = docs.find(d => d.kind === 'OutputPort' && d.metadata.name === ref.split(':')[1]);
+          const port = docs.find(
+            d =>
+              d.kind === 'OutputPort' && d.metadata.name === ref.split(':')[1],
+          );
           return { ref, product: port.spec.dataProduct, port: port.spec.name };
         });
       return { product, ports, inputs };
     };
     t = Date.now();
-    for (const name of ['sales-crm-customers', 'sales-erp-orders', 'logistics-wms-shipments', 'marketing-customer-360']) {
+    for (const name of [
+      'sales-crm-customers',
+      'sales-erp-orders',
+      'logistics-wms-shipments',
+      'marketing-customer-360',
+    ]) {
       await engine.apply(request(name));
     }
     await knex.raw('ANALYZE sales_crm.customers, logistics_wms.shipments');
     console.log(`provisioned the four demo products in ${Date.now() - t} ms`);
 
     const compiled: string = (
-      await knex('dataproducts_meta.ports').where({ product: 'marketing-customer-360', port: 'customer_activity' }).first()
+      await knex('dataproducts_meta.ports')
+        .where({ product: 'marketing-customer-360', port: 'customer_activity' })
+        .first()
     ).build_sql;
     await knex.raw('CREATE SCHEMA IF NOT EXISTS bench');
     const psqlScript = `BEGIN;\nDROP TABLE IF EXISTS bench.customer_activity;\nCREATE TABLE bench.customer_activity AS\n${compiled}\n;\nCOMMIT;\n`;
 
     const viaEngine = async () => {
       const start = process.hrtime.bigint();
-      const result = await engine.refresh('marketing-customer-360', 'customer_activity');
-      return { ms: Number(process.hrtime.bigint() - start) / 1e6, rows: result.rowCount };
+      const result = await engine.refresh(
+        'marketing-customer-360',
+        'customer_activity',
+      );
+      return {
+        ms: Number(process.hrtime.bigint() - start) / 1e6,
+        rows: result.rowCount,
+      };
     };
     const viaPsql = async () => {
       const start = process.hrtime.bigint();
-      const run = spawnSync(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url!], { input: psqlScript });
+      const run = spawnSync(
+        psql,
+        ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url!],
+        { input: psqlScript },
+      );
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (run.status !== 0) throw new Error(`psql failed: ${run.stderr.toString()}`);
+      if (run.status !== 0)
+        throw new Error(`psql failed: ${run.stderr.toString()}`);
       return { ms };
     };
 
@@ -120,7 +168,11 @@ async function main() {
       rows = e.rows;
       engineTimes.push(e.ms);
       psqlTimes.push(p.ms);
-      console.log(`round ${i + 1}: engine ${e.ms.toFixed(0)} ms, psql ${p.ms.toFixed(0)} ms`);
+      console.log(
+        `round ${i + 1}: engine ${e.ms.toFixed(0)} ms, psql ${p.ms.toFixed(
+          0,
+        )} ms`,
+      );
     }
     const check = await knex.raw(
       `SELECT (SELECT count(*) FROM bench.customer_activity)::bigint AS psql_rows`,
@@ -131,19 +183,42 @@ async function main() {
     console.log('');
     console.log('| | median | runs |');
     console.log('|---|---|---|');
-    console.log(`| engine refresh (build beside, contract check, swap) | ${(engineMedian / 1000).toFixed(2)} s | ${engineTimes.map(v => (v / 1000).toFixed(2)).join(', ')} |`);
-    console.log(`| psql CREATE TABLE AS | ${(psqlMedian / 1000).toFixed(2)} s | ${psqlTimes.map(v => (v / 1000).toFixed(2)).join(', ')} |`);
+    console.log(
+      `| engine refresh (build beside, contract check, swap) | ${(
+        engineMedian / 1000
+      ).toFixed(2)} s | ${engineTimes
+        .map(v => (v / 1000).toFixed(2))
+        .join(', ')} |`,
+    );
+    console.log(
+      `| psql CREATE TABLE AS | ${(psqlMedian / 1000).toFixed(
+        2,
+      )} s | ${psqlTimes.map(v => (v / 1000).toFixed(2)).join(', ')} |`,
+    );
     console.log('');
     console.log(`rows: engine ${rows}, psql ${check.rows[0].psql_rows}`);
-    console.log(`ratio engine/psql: ${ratio.toFixed(3)} (target <= 1.10) ${ratio <= 1.1 ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `ratio engine/psql: ${ratio.toFixed(3)} (target <= 1.10) ${
+        ratio <= 1.1 ? 'PASS' : 'FAIL'
+      }`,
+    );
   } finally {
-    await engine.decommission('marketing-customer-360', { force: true }).catch(() => undefined);
-    for (const name of ['sales-crm-customers', 'sales-erp-orders', 'logistics-wms-shipments']) {
+    await engine
+      .decommission('marketing-customer-360', { force: true })
+      .catch(() => undefined);
+    for (const name of [
+      'sales-crm-customers',
+      'sales-erp-orders',
+      'logistics-wms-shipments',
+    ]) {
       await engine.decommission(name, { force: true }).catch(() => undefined);
     }
     await knex.destroy();
     if (created) {
-      const admin = knexFactory({ client: 'pg', connection: withDatabase(DEFAULT_SERVER, 'postgres') });
+      const admin = knexFactory({
+        client: 'pg',
+        connection: withDatabase(DEFAULT_SERVER, 'postgres'),
+      });
       await admin.raw(`DROP DATABASE IF EXISTS "${created}"`);
       await admin.destroy();
     }

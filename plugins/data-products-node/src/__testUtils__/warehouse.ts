@@ -23,7 +23,9 @@ export function loadDemo() {
     products: docs.filter(
       d => d.kind === 'DataProduct',
     ) as DataProductEntityV1alpha1[],
-    ports: docs.filter(d => d.kind === 'OutputPort') as OutputPortEntityV1alpha1[],
+    ports: docs.filter(
+      d => d.kind === 'OutputPort',
+    ) as OutputPortEntityV1alpha1[],
   };
 }
 
@@ -36,10 +38,7 @@ export function originalCustomerActivityModel(): string {
 }
 
 /** A provisioning request for one demo product, inputs resolved from the fixture. */
-export function demoRequest(
-  name: string,
-  demo = loadDemo(),
-): ProvisionRequest {
+export function demoRequest(name: string, demo = loadDemo()): ProvisionRequest {
   const product = demo.products.find(p => p.metadata.name === name)!;
   const ports = demo.ports.filter(p => p.spec.dataProduct === name);
   const inputs = (product.spec.inputs ?? [])
@@ -90,7 +89,10 @@ export async function createTestWarehouse(
 }
 
 /** Provisions the four demo products in order. */
-export async function provisionDemo(engine: WarehouseEngine, demo = loadDemo()) {
+export async function provisionDemo(
+  engine: WarehouseEngine,
+  demo = loadDemo(),
+) {
   const results = [];
   for (const name of DEMO_ORDER) {
     results.push(await engine.apply(demoRequest(name, demo)));

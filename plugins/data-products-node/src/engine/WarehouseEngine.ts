@@ -15,7 +15,12 @@ import {
   PortRow,
   ProductRow,
 } from './metadata';
-import { CompiledModel, compileMatched, originalOffset, pointAt } from './model';
+import {
+  CompiledModel,
+  compileMatched,
+  originalOffset,
+  pointAt,
+} from './model';
 import {
   BUILD_FUNCTION,
   checkEntityName,
@@ -71,6 +76,9 @@ export interface WarehouseEngineOptions {
   logger?: LoggerService;
 }
 
+/** Ends the build query, so that the query knex puts before PostgreSQL's message can be cut off. */
+const BUILD_MARKER = '/* dataproducts build */';
+
 const ROLE_EXISTS_SQL = 'SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?';
 
 function describeLiteral(value: string): string {
@@ -96,9 +104,10 @@ export class WarehouseEngine {
     );
     this.logger = options.logger;
     const knex = options.knex;
-    this.getKnex = typeof knex === 'function' && !('client' in knex)
-      ? (knex as () => Promise<Knex>)
-      : async () => knex as Knex;
+    this.getKnex =
+      typeof knex === 'function' && !('client' in knex)
+        ? (knex as () => Promise<Knex>)
+        : async () => knex as Knex;
   }
 
   /** The prefix of every role this engine creates. */
@@ -196,7 +205,12 @@ export class WarehouseEngine {
         this.logger?.info(
           `Applied data product ${spec.name}: ${steps.length} step(s)`,
         );
-        return { product: spec.name, schema: spec.schema, plan: toPlan(spec, steps), ports };
+        return {
+          product: spec.name,
+          schema: spec.schema,
+          plan: toPlan(spec, steps),
+          ports,
+        };
       },
     );
   }
@@ -213,7 +227,10 @@ export class WarehouseEngine {
     const count = async (trx: Knex.Transaction) => {
       await trx.raw(`SET LOCAL ROLE ${q(product.role_name)}`);
       const result = await trx.raw(
-        `SELECT count(*)::bigint AS n FROM ${qualified(product.schema_name, row.port)}`,
+        `SELECT count(*)::bigint AS n FROM ${qualified(
+          product.schema_name,
+          row.port,
+        )}`,
       );
       await trx.raw('RESET ROLE');
       return Number(result.rows[0].n);
@@ -269,7 +286,9 @@ export class WarehouseEngine {
         run: async t => {
           await t.raw(`CREATE ROLE ${q(spec.role)} NOLOGIN`);
           await t.raw(
-            `GRANT ${q(spec.role)} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE`,
+            `GRANT ${q(
+              spec.role,
+            )} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE`,
           );
         },
       });
@@ -282,10 +301,16 @@ export class WarehouseEngine {
 
     // The schema and its build function.
     const buildFunctionSql = [
-      `CREATE OR REPLACE FUNCTION ${qualified(spec.schema, BUILD_FUNCTION)}(statement text) RETURNS bigint ` +
+      `CREATE OR REPLACE FUNCTION ${qualified(
+        spec.schema,
+        BUILD_FUNCTION,
+      )}(statement text) RETURNS bigint ` +
         `LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dp$ ` +
         `DECLARE affected bigint; BEGIN EXECUTE statement; GET DIAGNOSTICS affected = ROW_COUNT; RETURN affected; END $dp$`,
-      `REVOKE ALL ON FUNCTION ${qualified(spec.schema, BUILD_FUNCTION)}(text) FROM PUBLIC`,
+      `REVOKE ALL ON FUNCTION ${qualified(
+        spec.schema,
+        BUILD_FUNCTION,
+      )}(text) FROM PUBLIC`,
     ];
     if (!schemaExists) {
       const sql = [
@@ -345,7 +370,9 @@ export class WarehouseEngine {
             await t.raw(`CREATE ROLE ${q(port.readerRole)} NOLOGIN`);
             await t.raw(`SET LOCAL ROLE ${q(spec.role)}`);
             await t.raw(
-              `GRANT USAGE ON SCHEMA ${q(spec.schema)} TO ${q(port.readerRole)}`,
+              `GRANT USAGE ON SCHEMA ${q(spec.schema)} TO ${q(
+                port.readerRole,
+              )}`,
             );
             await t.raw('RESET ROLE');
           },
@@ -399,7 +426,9 @@ export class WarehouseEngine {
     // Inputs: the product's role gets the reader role of each declared input.
     const held = owned ? await meta.grantsHeldBy(spec.name) : [];
     for (const input of allInputs) {
-      if (!held.some(g => g.product === input.product && g.port === input.port)) {
+      if (
+        !held.some(g => g.product === input.product && g.port === input.port)
+      ) {
         steps.push({
           description: `Grant ${spec.name} read access to its input ${input.schema}.${input.port}`,
           sql: [`GRANT ${q(input.readerRole)} TO ${q(spec.role)}`],
@@ -411,7 +440,11 @@ export class WarehouseEngine {
       }
     }
     for (const grant of held) {
-      if (!allInputs.some(i => i.product === grant.product && i.port === grant.port)) {
+      if (
+        !allInputs.some(
+          i => i.product === grant.product && i.port === grant.port,
+        )
+      ) {
         const row = await meta.port(grant.product, grant.port);
         if (!row) continue;
         steps.push({
@@ -478,7 +511,9 @@ export class WarehouseEngine {
       );
       if (consumers.length > 0) {
         throw new ConflictError(
-          `Output port '${row.port}' of data product '${spec.name}' is no longer declared but is read by ${consumers
+          `Output port '${row.port}' of data product '${
+            spec.name
+          }' is no longer declared but is read by ${consumers
             .map(c => `'${c.consumer}'`)
             .join(', ')}. Revoke their grants first.`,
         );
@@ -553,12 +588,16 @@ export class WarehouseEngine {
         port.source.table,
       )}`;
     } else {
-      model = compileMatched(port.model!.text, port.model!.references, input => {
-        const found = inputs.find(
-          i => i.product === input.product && i.port === input.port,
-        )!;
-        return qualified(found.schema, found.port);
-      });
+      model = compileMatched(
+        port.model!.text,
+        port.model!.references,
+        input => {
+          const found = inputs.find(
+            i => i.product === input.product && i.port === input.port,
+          )!;
+          return qualified(found.schema, found.port);
+        },
+      );
       select = model.sql;
     }
     return {
@@ -598,7 +637,10 @@ export class WarehouseEngine {
     let rowCount: number;
     try {
       const result = await trx.raw(
-        `SELECT ${qualified(def.schema, BUILD_FUNCTION)}(?) AS n ${BUILD_MARKER}`,
+        `SELECT ${qualified(
+          def.schema,
+          BUILD_FUNCTION,
+        )}(?) AS n ${BUILD_MARKER}`,
         [statement],
       );
       rowCount = Number(result.rows[0].n);
@@ -617,31 +659,54 @@ export class WarehouseEngine {
     if (drift.length > 0) {
       throw new InputError(
         `Output port '${def.port}' of data product '${def.product}' does not match its declared columns, ` +
-          `so it was not changed (the previous version stays in place):\n${describeDrift(drift)}`,
+          `so it was not changed (the previous version stays in place):\n${describeDrift(
+            drift,
+          )}`,
       );
     }
 
     const currentKind = await relationKind(trx, def.schema, def.port);
-    if (currentKind && isTable && currentKind === 'r' && (await hasDependents(trx, def.schema, def.port))) {
+    if (
+      currentKind &&
+      isTable &&
+      currentKind === 'r' &&
+      (await hasDependents(trx, def.schema, def.port))
+    ) {
       // Views of other products depend on the table: replace its rows, not the table.
       await trx.raw(`TRUNCATE ${target}`);
       await trx.raw(
-        `INSERT INTO ${target} (${def.columns.map(c => q(c.name)).join(', ')}) ` +
+        `INSERT INTO ${target} (${def.columns
+          .map(c => q(c.name))
+          .join(', ')}) ` +
           `SELECT ${def.columns.map(c => q(c.name)).join(', ')} FROM ${staged}`,
       );
       await trx.raw(`DROP TABLE ${staged}`);
     } else {
       if (currentKind) {
-        await trx.raw(`DROP ${currentKind === 'v' ? 'VIEW' : 'TABLE'} ${target}`);
+        await trx.raw(
+          `DROP ${currentKind === 'v' ? 'VIEW' : 'TABLE'} ${target}`,
+        );
       }
       await trx.raw(
-        `ALTER ${isTable ? 'TABLE' : 'VIEW'} ${staged} RENAME TO ${q(def.port)}`,
+        `ALTER ${isTable ? 'TABLE' : 'VIEW'} ${staged} RENAME TO ${q(
+          def.port,
+        )}`,
       );
     }
     await trx.raw(`GRANT SELECT ON ${target} TO ${q(def.readerRole)}`);
-    await comment(trx, isTable ? 'TABLE' : 'VIEW', [def.schema, def.port], def.description);
+    await comment(
+      trx,
+      isTable ? 'TABLE' : 'VIEW',
+      [def.schema, def.port],
+      def.description,
+    );
     for (const column of def.columns) {
-      await comment(trx, 'COLUMN', [def.schema, def.port, column.name], column.description);
+      await comment(
+        trx,
+        'COLUMN',
+        [def.schema, def.port, column.name],
+        column.description,
+      );
     }
     await trx.raw('RESET ROLE');
     return rowCount;
@@ -699,7 +764,12 @@ export class WarehouseEngine {
   }): Promise<{ changed: boolean }> {
     const { product, port, consumer } = this.checkGrant(options);
     return this.transaction([product, consumer], async trx => {
-      const { reader, consumerRole, held } = await this.grantContext(trx, product, port, consumer);
+      const { reader, consumerRole, held } = await this.grantContext(
+        trx,
+        product,
+        port,
+        consumer,
+      );
       if (held) return { changed: false };
       await trx.raw(`GRANT ${q(reader)} TO ${q(consumerRole)}`);
       await new Metadata(trx).insertGrant(product, port, consumer);
@@ -715,7 +785,12 @@ export class WarehouseEngine {
   }): Promise<{ changed: boolean }> {
     const { product, port, consumer } = this.checkGrant(options);
     return this.transaction([product, consumer], async trx => {
-      const { reader, consumerRole, held } = await this.grantContext(trx, product, port, consumer);
+      const { reader, consumerRole, held } = await this.grantContext(
+        trx,
+        product,
+        port,
+        consumer,
+      );
       if (!held) return { changed: false };
       await trx.raw(`REVOKE ${q(reader)} FROM ${q(consumerRole)}`);
       await new Metadata(trx).deleteGrant(product, port, consumer);
@@ -723,17 +798,31 @@ export class WarehouseEngine {
     });
   }
 
-  private checkGrant(options: { product: string; port: string; consumer: string }) {
+  private checkGrant(options: {
+    product: string;
+    port: string;
+    consumer: string;
+  }) {
     const product = checkEntityName(options.product, 'data product name');
     const port = checkIdentifier(options.port, 'output port name');
-    const consumer = checkEntityName(options.consumer, 'consumer data product name');
+    const consumer = checkEntityName(
+      options.consumer,
+      'consumer data product name',
+    );
     if (product === consumer) {
-      throw new InputError(`Data product '${product}' cannot be its own consumer`);
+      throw new InputError(
+        `Data product '${product}' cannot be its own consumer`,
+      );
     }
     return { product, port, consumer };
   }
 
-  private async grantContext(trx: Knex.Transaction, product: string, port: string, consumer: string) {
+  private async grantContext(
+    trx: Knex.Transaction,
+    product: string,
+    port: string,
+    consumer: string,
+  ) {
     const meta = new Metadata(trx);
     const row = await meta.port(product, port);
     if (!row) {
@@ -755,7 +844,11 @@ export class WarehouseEngine {
         WHERE r.rolname = ? AND u.rolname = ?`,
       [row.reader_role, consumerRow.role_name],
     );
-    return { reader: row.reader_role, consumerRole: consumerRow.role_name, held };
+    return {
+      reader: row.reader_role,
+      consumerRole: consumerRow.role_name,
+      held,
+    };
   }
 
   /**
@@ -785,11 +878,19 @@ export class WarehouseEngine {
         throw new ConflictError(
           `Data product '${product}' is still read by ${consumers
             .map(c => `'${c}'`)
-            .join(', ')}. Revoke their grants first, or decommission with force.`,
+            .join(
+              ', ',
+            )}. Revoke their grants first, or decommission with force.`,
         );
       }
       const ports = await meta.ports(product);
-      if (await exists(trx, 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?', [row.schema_name])) {
+      if (
+        await exists(
+          trx,
+          'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?',
+          [row.schema_name],
+        )
+      ) {
         await trx.raw(`SET LOCAL ROLE ${q(row.role_name)}`);
         await trx.raw(`DROP SCHEMA ${q(row.schema_name)} CASCADE`);
         await trx.raw('RESET ROLE');
@@ -800,13 +901,26 @@ export class WarehouseEngine {
       if (await exists(trx, ROLE_EXISTS_SQL, [row.role_name])) {
         for (const port of ports.filter(p => p.source_table)) {
           const [schema, table] = port.source_table!.split('.');
-          await trx.raw(`REVOKE SELECT ON ${qualified(schema, table)} FROM ${q(row.role_name)}`);
+          await trx.raw(
+            `REVOKE SELECT ON ${qualified(schema, table)} FROM ${q(
+              row.role_name,
+            )}`,
+          );
         }
-        await trx.raw(`REVOKE USAGE ON SCHEMA ${q(this.sourceSchema)} FROM ${q(row.role_name)}`);
+        await trx.raw(
+          `REVOKE USAGE ON SCHEMA ${q(this.sourceSchema)} FROM ${q(
+            row.role_name,
+          )}`,
+        );
         await trx.raw(`DROP ROLE ${q(row.role_name)}`);
       }
       await meta.deleteProduct(product);
-      return { product, schema: row.schema_name, removed: true, droppedConsumers: consumers };
+      return {
+        product,
+        schema: row.schema_name,
+        removed: true,
+        droppedConsumers: consumers,
+      };
     });
   }
 
@@ -828,27 +942,37 @@ export class WarehouseEngine {
     const meta = new Metadata(knex);
     const row: ProductRow | undefined = await meta.product(name);
     const schema =
-      typeof product === 'string' ? row?.schema_name ?? '' : product.spec.schema;
+      typeof product === 'string'
+        ? row?.schema_name ?? ''
+        : product.spec.schema;
     const rows = row ? await meta.ports(name) : [];
     const provisioned =
       !!row &&
       row.schema_name === schema &&
-      (await exists(knex, 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?', [schema]));
+      (await exists(
+        knex,
+        'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?',
+        [schema],
+      ));
 
     const declared =
       ports?.map(p => ({
         name: String(p.spec.name),
         type: p.spec.type,
-        columns: (p.spec.columns ?? []).map(c => ({ name: c.name, type: c.type })),
+        columns: (p.spec.columns ?? []).map(c => ({
+          name: c.name,
+          type: c.type,
+        })),
       })) ??
       rows.map(r => ({ name: r.port, type: r.port_type, columns: r.columns }));
 
     const statuses: OutputPortStatus[] = [];
     for (const port of declared) {
       const portRow = rows.find(r => r.port === port.name);
-      const kind = provisioned && /^[a-z_][a-z0-9_]*$/.test(port.name)
-        ? await relationKind(knex, schema, port.name)
-        : undefined;
+      const kind =
+        provisioned && /^[a-z_][a-z0-9_]*$/.test(port.name)
+          ? await relationKind(knex, schema, port.name)
+          : undefined;
       const columns = kind ? await readColumns(knex, schema, port.name) : [];
       const status: OutputPortStatus = {
         name: port.name,
@@ -984,9 +1108,6 @@ async function comment(
   await db.raw(result.rows[0].statement);
 }
 
-/** Ends the build query, so that the query knex puts before PostgreSQL's message can be cut off. */
-const BUILD_MARKER = '/* dataproducts build */';
-
 /** PostgreSQL's own message, without the query text knex puts before it. */
 function pgMessage(error: PgError, marker: string): string {
   const at = error.message.lastIndexOf(`${marker} - `);
@@ -1013,7 +1134,11 @@ function pgInputError(
   return new InputError(`${context}: ${pgMessage(e, statement)}`);
 }
 
-function modelError(error: unknown, def: BuildDefinition, prefixLength: number): Error {
+function modelError(
+  error: unknown,
+  def: BuildDefinition,
+  prefixLength: number,
+): Error {
   const e = error as PgError;
   if (!e?.code) {
     return error as Error;
@@ -1033,12 +1158,11 @@ function modelError(error: unknown, def: BuildDefinition, prefixLength: number):
         : ` at ${pointAt(def.select, offset)}`;
     }
   }
-  const hint =
-    e.code === '42501'
-      ? '\nA model runs as the product\'s own role and can read only its declared inputs, through {{ source(\'<product>\', \'<port>\') }}.'
-      : e.hint
-        ? `\nHint: ${e.hint}`
-        : '';
+  let hint = e.hint ? `\nHint: ${e.hint}` : '';
+  if (e.code === '42501') {
+    hint =
+      "\nA model runs as the product's own role and can read only its declared inputs, through {{ source('<product>', '<port>') }}.";
+  }
   return new InputError(
     `${what}: ${pgMessage(e, BUILD_MARKER)}${where}${hint}`,
   );

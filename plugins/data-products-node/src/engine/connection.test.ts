@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
 import { connectWarehouse, readWarehouseConfig } from './connection';
 
-const server = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
+// The same server TestDatabases uses (the tests need it anyway).
+const server =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING ?? '';
 
 describe('warehouse connection', () => {
   it('defaults to the backend database server and dataproducts_warehouse', () => {
@@ -27,16 +29,20 @@ describe('warehouse connection', () => {
   it('refuses a non-PostgreSQL backend database without a warehouse connection', () => {
     expect(() =>
       readWarehouseConfig(
-        new ConfigReader({ backend: { database: { client: 'better-sqlite3' } } }),
+        new ConfigReader({
+          backend: { database: { client: 'better-sqlite3' } },
+        }),
       ),
     ).toThrow(/needs PostgreSQL/);
   });
 
-  (server ? it : it.skip)('creates the warehouse database when missing', async () => {
+  it('creates the warehouse database when missing', async () => {
     const database = `dp_wh_test_${randomBytes(4).toString('hex')}`;
     const settings = readWarehouseConfig(
       new ConfigReader({
-        dataProducts: { warehouse: { connection: { connectionString: server }, database } },
+        dataProducts: {
+          warehouse: { connection: { connectionString: server }, database },
+        },
       }),
     );
     const knex = await connectWarehouse(settings);
@@ -45,7 +51,10 @@ describe('warehouse connection', () => {
       expect(r.rows[0].db).toBe(database);
     } finally {
       await knex.destroy();
-      const again = await connectWarehouse({ ...settings, database: 'postgres' });
+      const again = await connectWarehouse({
+        ...settings,
+        database: 'postgres',
+      });
       await again.raw(`DROP DATABASE "${database}"`);
       await again.destroy();
     }

@@ -47,7 +47,9 @@ export function readWarehouseConfig(config: Config): WarehouseConfig {
           `Configure dataProducts.warehouse.connection.`,
       );
     }
-    connection = connectionFrom(config.getOptional('backend.database.connection'));
+    connection = connectionFrom(
+      config.getOptional('backend.database.connection'),
+    );
   }
   return {
     connection,

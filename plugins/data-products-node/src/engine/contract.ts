@@ -23,7 +23,12 @@ export async function readColumns(
     [qualified(schema, relation)],
   );
   return result.rows.map(
-    (r: { name: string; type: string; nullable: boolean; description: string | null }) => ({
+    (r: {
+      name: string;
+      type: string;
+      nullable: boolean;
+      description: string | null;
+    }) => ({
       name: r.name,
       type: r.type,
       nullable: r.nullable,

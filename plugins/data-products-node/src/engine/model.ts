@@ -53,7 +53,9 @@ export function matchModelReferences(
       throw new InputError(
         `Model SQL of output port '${portName}' reads ${reference.text.trim()}, ` +
           `but port '${reference.port}' of data product '${reference.product}' is not among the product's declared inputs ` +
-          `(${describeInputs(inputs)}). Add it to spec.inputs or fix the reference.`,
+          `(${describeInputs(
+            inputs,
+          )}). Add it to spec.inputs or fix the reference.`,
       );
     }
     return { reference, input };
@@ -110,7 +112,9 @@ export function singleStatement(portName: string, model: string): string {
       }
       i++;
     } else if (c === '$') {
-      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(model.slice(i, i + 70));
+      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(
+        model.slice(i, i + 70),
+      );
       if (tag) {
         const close = model.indexOf(tag[0], i + tag[0].length);
         i = close < 0 ? n : close + tag[0].length;

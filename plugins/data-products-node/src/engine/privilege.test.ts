@@ -31,9 +31,15 @@ describe('WarehouseEngine least privilege and refresh', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
 
   it('runs model SQL as the product role: sources and undeclared products are unreadable', async () => {
-    const { knex, engine, prefix, cleanup } = await createTestWarehouse(databases);
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
     try {
-      for (const name of ['sales-crm-customers', 'sales-erp-orders', 'logistics-wms-shipments']) {
+      for (const name of [
+        'sales-crm-customers',
+        'sales-erp-orders',
+        'logistics-wms-shipments',
+      ]) {
         await engine.apply(demoRequest(name));
       }
       const consumer = demoRequest('marketing-customer-360');
@@ -43,22 +49,35 @@ describe('WarehouseEngine least privilege and refresh', () => {
       const undeclared = {
         ...withModel(
           consumer,
-          CUSTOMERS_MODEL.replace('FROM_CLAUSE', "{{ source('sales_crm_customers', 'customers') }}"),
+          CUSTOMERS_MODEL.replace(
+            'FROM_CLAUSE',
+            "{{ source('sales_crm_customers', 'customers') }}",
+          ),
         ),
-        inputs: consumer.inputs!.filter(i => i.product !== 'sales-crm-customers'),
+        inputs: consumer.inputs!.filter(
+          i => i.product !== 'sales-crm-customers',
+        ),
       };
       await expect(engine.apply(undeclared)).rejects.toThrow(
         /port 'customers' of data product 'sales-crm-customers' is not among the product's declared inputs \(declared inputs: source\('sales-erp-orders', 'orders'\)/,
       );
 
       // Bypassing the compiler: physical names fail in PostgreSQL itself.
-      const direct = withModel(consumer, CUSTOMERS_MODEL.replace('FROM_CLAUSE', 'sources.crm_customers'));
+      const direct = withModel(
+        consumer,
+        CUSTOMERS_MODEL.replace('FROM_CLAUSE', 'sources.crm_customers'),
+      );
       await expect(engine.apply(direct)).rejects.toThrow(
         /failed in PostgreSQL: permission denied for schema sources/,
       );
       const otherProduct = {
-        ...withModel(consumer, CUSTOMERS_MODEL.replace('FROM_CLAUSE', 'sales_crm.customers')),
-        inputs: consumer.inputs!.filter(i => i.product !== 'sales-crm-customers'),
+        ...withModel(
+          consumer,
+          CUSTOMERS_MODEL.replace('FROM_CLAUSE', 'sales_crm.customers'),
+        ),
+        inputs: consumer.inputs!.filter(
+          i => i.product !== 'sales-crm-customers',
+        ),
       };
       await expect(engine.apply(otherProduct)).rejects.toThrow(
         /permission denied for schema sales_crm/,
@@ -75,7 +94,9 @@ describe('WarehouseEngine least privilege and refresh', () => {
           "(c.id + length(set_config('role', current_user, true)) * 0)::INTEGER AS customer_id",
         ),
       );
-      await expect(engine.apply(escape)).rejects.toThrow(/cannot set parameter "role"/);
+      await expect(engine.apply(escape)).rejects.toThrow(
+        /cannot set parameter "role"/,
+      );
 
       // A second statement is refused.
       await expect(
@@ -91,7 +112,11 @@ describe('WarehouseEngine least privilege and refresh', () => {
   it('maps PostgreSQL errors in a model onto the model text', async () => {
     const { engine, cleanup } = await createTestWarehouse(databases);
     try {
-      for (const name of ['sales-crm-customers', 'sales-erp-orders', 'logistics-wms-shipments']) {
+      for (const name of [
+        'sales-crm-customers',
+        'sales-erp-orders',
+        'logistics-wms-shipments',
+      ]) {
         await engine.apply(demoRequest(name));
       }
       const model = CUSTOMERS_MODEL.replace(
@@ -135,7 +160,10 @@ describe('WarehouseEngine least privilege and refresh', () => {
         }
       })();
       for (let i = 0; i < 3; i++) {
-        const result = await engine.refresh('marketing-customer-360', 'customer_activity');
+        const result = await engine.refresh(
+          'marketing-customer-360',
+          'customer_activity',
+        );
         expect(result).toMatchObject({ rowCount: n, built: true });
         await engine.refresh('sales-crm-customers', 'customers');
       }
@@ -149,7 +177,9 @@ describe('WarehouseEngine least privilege and refresh', () => {
   });
 
   it('grants, revokes and refuses to decommission a product that has consumers', async () => {
-    const { knex, engine, prefix, cleanup } = await createTestWarehouse(databases);
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
     try {
       await provisionDemo(engine);
       await expect(engine.decommission('sales-crm-customers')).rejects.toThrow(
@@ -164,7 +194,9 @@ describe('WarehouseEngine least privilege and refresh', () => {
       ).toEqual({ changed: true });
       await expect(
         engine.refresh('marketing-customer-360', 'customer_activity'),
-      ).rejects.toThrow(/failed in PostgreSQL: permission denied for schema sales_crm/);
+      ).rejects.toThrow(
+        /failed in PostgreSQL: permission denied for schema sales_crm/,
+      );
       expect(
         await engine.grant({
           product: 'sales-crm-customers',
@@ -181,17 +213,30 @@ describe('WarehouseEngine least privilege and refresh', () => {
       ).toEqual({ changed: false });
       await engine.refresh('marketing-customer-360', 'customer_activity');
 
-      const forced = await engine.decommission('sales-erp-orders', { force: true });
-      expect(forced).toMatchObject({ removed: true, droppedConsumers: ['marketing-customer-360'] });
+      const forced = await engine.decommission('sales-erp-orders', {
+        force: true,
+      });
+      expect(forced).toMatchObject({
+        removed: true,
+        droppedConsumers: ['marketing-customer-360'],
+      });
       await engine.decommission('marketing-customer-360');
       await engine.decommission('sales-crm-customers');
       await engine.decommission('logistics-wms-shipments');
-      expect(await engine.decommission('logistics-wms-shipments')).toMatchObject({ removed: false });
+      expect(
+        await engine.decommission('logistics-wms-shipments'),
+      ).toMatchObject({ removed: false });
       const snapshot = await catalogSnapshot(knex, prefix);
       expect(snapshot.roles).toEqual([]);
-      expect(snapshot.namespaces.map((r: any) => r.nspname)).not.toContain('sales_crm');
+      expect(snapshot.namespaces.map((r: any) => r.nspname)).not.toContain(
+        'sales_crm',
+      );
       const status = await engine.inspect('sales-crm-customers');
-      expect(status).toMatchObject({ provisioned: false, ports: [], consumers: [] });
+      expect(status).toMatchObject({
+        provisioned: false,
+        ports: [],
+        consumers: [],
+      });
     } finally {
       await cleanup();
     }

@@ -3,7 +3,11 @@ import {
   normalizeColumnType,
   OutputPortType,
 } from '@dataproducts/plugin-data-products-common';
-import { MatchedReference, matchModelReferences, singleStatement } from './model';
+import {
+  MatchedReference,
+  matchModelReferences,
+  singleStatement,
+} from './model';
 import { boundedName, checkIdentifier, checkSchemaName } from './sql';
 import { ProvisionRequest, ResolvedInput } from './types';
 
@@ -91,7 +95,11 @@ export const BUILD_FUNCTION = '_dataproducts_build';
  */
 export function describeProduct(
   request: ProvisionRequest,
-  options: { roles: RoleNames; sourceSchema: string; reservedSchemas: string[] },
+  options: {
+    roles: RoleNames;
+    sourceSchema: string;
+    reservedSchemas: string[];
+  },
 ): ProductSpec {
   const { product, ports } = request;
   if (!product || typeof product !== 'object' || !product.metadata) {
@@ -218,7 +226,10 @@ export function describeProduct(
       }
       spec.source = {
         schema: sourceSchema,
-        table: checkIdentifier(table, `source table of output port '${portName}'`),
+        table: checkIdentifier(
+          table,
+          `source table of output port '${portName}'`,
+        ),
       };
     } else if (typeof port.spec.model === 'string' && port.spec.model.trim()) {
       const text = singleStatement(portName, port.spec.model);

@@ -13,7 +13,9 @@ import {
 export function checkIdentifier(value: unknown, what: string): string {
   const problem = validateIdentifier(value);
   if (problem) {
-    throw new InputError(`Invalid ${what} ${JSON.stringify(value)}: ${problem}`);
+    throw new InputError(
+      `Invalid ${what} ${JSON.stringify(value)}: ${problem}`,
+    );
   }
   return value as string;
 }
@@ -22,7 +24,9 @@ export function checkIdentifier(value: unknown, what: string): string {
 export function checkSchemaName(value: unknown, what: string): string {
   const problem = validateSchemaName(value);
   if (problem) {
-    throw new InputError(`Invalid ${what} ${JSON.stringify(value)}: ${problem}`);
+    throw new InputError(
+      `Invalid ${what} ${JSON.stringify(value)}: ${problem}`,
+    );
   }
   return value as string;
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -27,14 +26,20 @@ const entities: Entity[] = parseAllDocuments(
   return { ...entity, metadata: { namespace: 'default', ...entity.metadata } };
 });
 
+type Knex = Awaited<ReturnType<TestDatabases['init']>>;
+
 async function dropRoles(knex: Knex, prefix: string) {
   const { rows } = await knex.raw(
     'SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?) ORDER BY rolname DESC',
     [prefix],
   );
-  for (const { rolname } of rows) {
-    await knex.raw(`DROP OWNED BY "${rolname}" CASCADE`);
-    await knex.raw(`DROP ROLE "${rolname}"`);
+  if (rows.length === 0) {
+    return;
+  }
+  const names = rows.map(({ rolname }: { rolname: string }) => `"${rolname}"`);
+  await knex.raw(`DROP OWNED BY ${names.join(', ')} CASCADE`);
+  for (const name of names) {
+    await knex.raw(`DROP ROLE ${name}`);
   }
 }
 
@@ -46,7 +51,9 @@ describe('dataproduct actions', () => {
     const prefix = `a${randomBytes(4).toString('hex')}_`;
     await seedSourceData(knex, { customers: 300 });
     const warehouse = new WarehouseEngine({ knex, rolePrefix: prefix });
-    const resolver = createCatalogProductResolver(catalogServiceMock({ entities }));
+    const resolver = createCatalogProductResolver(
+      catalogServiceMock({ entities }),
+    );
     return {
       knex,
       warehouse,
@@ -64,7 +71,9 @@ describe('dataproduct actions', () => {
         'logistics-wms-shipments',
       ]) {
         await provision.handler(
-          createMockActionContext({ input: { entityRef: `dataproduct:default/${name}` } }),
+          createMockActionContext({
+            input: { entityRef: `dataproduct:default/${name}` },
+          }),
         );
       }
       const ctx = createMockActionContext({
@@ -83,7 +92,9 @@ describe('dataproduct actions', () => {
           rowCount: rows.rows[0].n,
         },
       ]);
-      const plan = (ctx.output as jest.Mock).mock.calls.find(c => c[0] === 'plan')[1];
+      const plan = (ctx.output as jest.Mock).mock.calls.find(
+        c => c[0] === 'plan',
+      )[1];
       expect(plan.steps.map((s: any) => s.description)).toContain(
         'Grant marketing-customer-360 read access to its input sales_crm.customers',
       );
@@ -95,16 +106,24 @@ describe('dataproduct actions', () => {
   it('returns the real plan in dry-run and changes nothing', async () => {
     const { knex, provision, cleanup } = await setup();
     try {
-      const product = entities.find(e => e.metadata.name === 'sales-crm-customers')!;
-      const ports = entities.filter(e => e.spec?.dataProduct === 'sales-crm-customers');
+      const product = entities.find(
+        e => e.metadata.name === 'sales-crm-customers',
+      )!;
+      const ports = entities.filter(
+        e => e.spec?.dataProduct === 'sales-crm-customers',
+      );
       const ctx = {
         ...createMockActionContext({ input: { product, ports } }),
         isDryRun: true,
       };
       await provision.handler(ctx as any);
-      const plan = (ctx.output as jest.Mock).mock.calls.find(c => c[0] === 'plan')[1];
+      const plan = (ctx.output as jest.Mock).mock.calls.find(
+        c => c[0] === 'plan',
+      )[1];
       expect(plan.steps.length).toBe(6);
-      expect(plan.steps[5].sql.join('\n')).toContain('CREATE TABLE "sales_crm"."_dp_next_customers"');
+      expect(plan.steps[5].sql.join('\n')).toContain(
+        'CREATE TABLE "sales_crm"."_dp_next_customers"',
+      );
       const schemas = await knex.raw(
         "SELECT 1 FROM pg_namespace WHERE nspname = 'sales_crm'",
       );
@@ -134,7 +153,9 @@ describe('dataproduct actions', () => {
       ).rejects.toMatchObject({ name: 'InputError' });
       await expect(
         provision.handler(
-          createMockActionContext({ input: { entityRef: 'dataproduct:default/nope' } }),
+          createMockActionContext({
+            input: { entityRef: 'dataproduct:default/nope' },
+          }),
         ),
       ).rejects.toMatchObject({ name: 'NotFoundError' });
     } finally {
@@ -152,7 +173,9 @@ describe('dataproduct actions', () => {
         'marketing-customer-360',
       ]) {
         await provision.handler(
-          createMockActionContext({ input: { entityRef: `dataproduct:default/${name}` } }),
+          createMockActionContext({
+            input: { entityRef: `dataproduct:default/${name}` },
+          }),
         );
       }
       const refresh = createRefreshAction({ warehouse });
@@ -161,17 +184,26 @@ describe('dataproduct actions', () => {
       });
       await refresh.handler(refreshCtx);
       expect(refreshCtx.output).toHaveBeenCalledWith('ports', [
-        { name: 'customers', object: 'sales_crm.customers', type: 'postgres-table', rowCount: 300 },
+        {
+          name: 'customers',
+          object: 'sales_crm.customers',
+          type: 'postgres-table',
+          rowCount: 300,
+        },
       ]);
 
       const decommission = createDecommissionAction({ warehouse });
       await expect(
         decommission.handler(
-          createMockActionContext({ input: { product: 'sales-crm-customers' } }),
+          createMockActionContext({
+            input: { product: 'sales-crm-customers' },
+          }),
         ),
       ).rejects.toMatchObject({
         name: 'ConflictError',
-        message: expect.stringContaining("still read by 'marketing-customer-360'"),
+        message: expect.stringContaining(
+          "still read by 'marketing-customer-360'",
+        ),
       });
 
       const access = {
@@ -187,19 +219,31 @@ describe('dataproduct actions', () => {
       expect(grantCtx.output).toHaveBeenCalledWith('changed', true);
 
       const dry = {
-        ...createMockActionContext({ input: { product: 'marketing-customer-360' } }),
+        ...createMockActionContext({
+          input: { product: 'marketing-customer-360' },
+        }),
         isDryRun: true,
       };
       await decommission.handler(dry as any);
       expect(dry.output).toHaveBeenCalledWith('removed', false);
-      expect((await warehouse.inspect('marketing-customer-360')).provisioned).toBe(true);
+      expect(
+        (await warehouse.inspect('marketing-customer-360')).provisioned,
+      ).toBe(true);
 
-      const real = createMockActionContext({ input: { product: 'marketing-customer-360' } });
+      const real = createMockActionContext({
+        input: { product: 'marketing-customer-360' },
+      });
       await decommission.handler(real);
       expect(real.output).toHaveBeenCalledWith('removed', true);
       expect(real.output).toHaveBeenCalledWith('schema', 'marketing_360');
-      for (const name of ['sales-crm-customers', 'sales-erp-orders', 'logistics-wms-shipments']) {
-        await decommission.handler(createMockActionContext({ input: { product: name } }));
+      for (const name of [
+        'sales-crm-customers',
+        'sales-erp-orders',
+        'logistics-wms-shipments',
+      ]) {
+        await decommission.handler(
+          createMockActionContext({ input: { product: name } }),
+        );
       }
     } finally {
       await cleanup();

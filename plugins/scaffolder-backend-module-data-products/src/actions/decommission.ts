@@ -21,7 +21,7 @@ export function createDecommissionAction(options: {
   return createTemplateAction({
     id: 'dataproduct:decommission',
     description:
-      "Removes a data product from the warehouse: its schema with every port, its roles and grants. Refused while other products read it, unless force is set.",
+      'Removes a data product from the warehouse: its schema with every port, its roles and grants. Refused while other products read it, unless force is set.',
     supportsDryRun: true,
     examples: [
       {
@@ -41,7 +41,7 @@ export function createDecommissionAction(options: {
           z
             .boolean()
             .optional()
-            .describe("Also when other products read it (their access ends)"),
+            .describe('Also when other products read it (their access ends)'),
       },
       output: {
         removed: z =>
@@ -62,7 +62,9 @@ export function createDecommissionAction(options: {
           throw new ConflictError(
             `Data product '${name}' is still read by ${status.consumers
               .map(c => `'${c}'`)
-              .join(', ')}. Revoke their grants first, or decommission with force.`,
+              .join(
+                ', ',
+              )}. Revoke their grants first, or decommission with force.`,
           );
         }
         ctx.logger.info(

@@ -143,10 +143,14 @@ export function createProvisionAction(options: {
         if (ctx.input.product) {
           throw new InputError('Give either entityRef or product, not both');
         }
-        ({ product, ports } = await resolver.loadProduct(entityRef, credentials));
+        ({ product, ports } = await resolver.loadProduct(
+          entityRef,
+          credentials,
+        ));
       } else if (ctx.input.product) {
         product = ctx.input.product as unknown as DataProductEntityV1alpha1;
-        ports = (ctx.input.ports ?? []) as unknown as OutputPortEntityV1alpha1[];
+        ports = (ctx.input.ports ??
+          []) as unknown as OutputPortEntityV1alpha1[];
       } else {
         throw new InputError(
           'dataproduct:provision needs entityRef (a DataProduct in the catalog) or product and ports',

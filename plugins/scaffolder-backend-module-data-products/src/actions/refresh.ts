@@ -19,7 +19,11 @@ type PortOutput = {
  */
 export function createRefreshAction(options: {
   warehouse: WarehouseService;
-}): TemplateAction<{ product: string; port?: string }, { ports: PortOutput[] }, 'v2'> {
+}): TemplateAction<
+  { product: string; port?: string },
+  { ports: PortOutput[] },
+  'v2'
+> {
   const { warehouse } = options;
   return createTemplateAction({
     id: 'dataproduct:refresh',
@@ -93,7 +97,12 @@ export function createRefreshAction(options: {
           key: `dataproduct.refresh.${name}.${port}`,
           fn: async () => {
             const r = await warehouse.refresh(name, port);
-            return { name: r.name, object: r.object, type: r.type, rowCount: r.rowCount };
+            return {
+              name: r.name,
+              object: r.object,
+              type: r.type,
+              rowCount: r.rowCount,
+            };
           },
         });
         ctx.logger.info(`Refreshed ${result.object}: ${result.rowCount} rows`);

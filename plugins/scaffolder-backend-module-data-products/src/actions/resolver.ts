@@ -75,7 +75,9 @@ export function createCatalogProductResolver(
       const product = await catalog.getEntityByRef(ref, { credentials });
       if (!product) {
         throw new NotFoundError(
-          `Data product '${stringifyEntityRef(ref)}' was not found in the catalog`,
+          `Data product '${stringifyEntityRef(
+            ref,
+          )}' was not found in the catalog`,
         );
       }
       const { items } = await catalog.getEntities(
