@@ -277,6 +277,15 @@ async function main() {
   let failed = 0;
   for (const item of scenario) {
     const run = formValues(item);
+    // The form's pickers only offer what the catalog has: wait like a person would.
+    for (const ref of [
+      run.values.source,
+      run.values.owner,
+      run.values.domain,
+    ].filter(Boolean)) {
+      const [kind, rest] = ref.split(':');
+      await waitForEntity(token, kind, rest.split('/')[1]);
+    }
     const taskStarted = Date.now();
     say(
       `\n${item.product.metadata.title} → ${item.product.spec.schema}.${item.port.spec.name} (${run.templateRef})`,
