@@ -12,10 +12,12 @@
  *   BENCH_CUSTOMERS     customers to seed (default 1000000)
  *   BENCH_ROUNDS        timed rounds per side (default 5, after one warm-up each)
  *   PSQL                the psql binary (default: psql on PATH)
+ *   BENCH_KEEP=1        keep the products and the created database afterwards
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
@@ -69,7 +71,12 @@ async function main() {
     const server = (await knex.raw('SHOW server_version')).rows[0]
       .server_version;
     console.log(
-      `# ${version}; server ${server}; ${customers} customers; ${rounds} rounds`,
+      `# ${version}; server ${server}; ${customers} customers; ${rounds} rounds; ${
+        os.cpus().length
+      } CPUs; load ${os
+        .loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')}`,
     );
 
     let t = Date.now();
@@ -163,8 +170,16 @@ async function main() {
     const psqlTimes: number[] = [];
     let rows = 0;
     for (let i = 0; i < rounds; i++) {
-      const e = await viaEngine();
-      const p = await viaPsql();
+      // Alternate which side goes first, so neither always runs on a warmer cache.
+      let e: { ms: number; rows: number };
+      let p: { ms: number };
+      if (i % 2 === 0) {
+        e = await viaEngine();
+        p = await viaPsql();
+      } else {
+        p = await viaPsql();
+        e = await viaEngine();
+      }
       rows = e.rows;
       engineTimes.push(e.ms);
       psqlTimes.push(p.ms);
@@ -203,6 +218,11 @@ async function main() {
       }`,
     );
   } finally {
+    if (process.env.BENCH_KEEP === '1') {
+      console.log(`kept database ${url}`);
+      await knex.destroy();
+      return;
+    }
     await engine
       .decommission('marketing-customer-360', { force: true })
       .catch(() => undefined);

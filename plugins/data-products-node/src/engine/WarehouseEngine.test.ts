@@ -89,4 +89,91 @@ describe('WarehouseEngine', () => {
       await cleanup();
     }
   });
+
+  it('reports drift and live view row counts in inspect', async () => {
+    const { knex, engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      await provisionDemo(engine);
+      await knex.raw(
+        'ALTER TABLE sales_crm.customers ALTER COLUMN email TYPE text, DROP COLUMN signup_date, ADD COLUMN note text',
+      );
+      const demo = loadDemo();
+      const status = await engine.inspect(
+        demo.products[0],
+        demoRequest('sales-crm-customers', demo).ports,
+      );
+      expect(status.ports[0].drift).toEqual([
+        {
+          column: 'email',
+          kind: 'type',
+          expected: 'character varying(100)',
+          actual: 'text',
+        },
+        { column: 'signup_date', kind: 'missing', expected: 'date' },
+        { column: 'note', kind: 'extra', actual: 'text' },
+      ]);
+      const orders = await engine.inspect('sales-erp-orders');
+      const count = await knex.raw(
+        'SELECT count(*)::int AS n FROM sources.erp_orders',
+      );
+      expect(orders.ports[0]).toMatchObject({
+        type: 'postgres-view',
+        exists: true,
+        rowCount: count.rows[0].n,
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('refreshes a table that another product reads through a view, keeping the view', async () => {
+    const { knex, engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      await engine.apply(demoRequest('sales-crm-customers'));
+      const demo = loadDemo();
+      const consumer = {
+        product: {
+          ...demo.products[3],
+          metadata: { name: 'customer-emails' },
+          spec: { ...demo.products[3].spec, schema: 'customer_emails' },
+        },
+        ports: [
+          {
+            ...demo.ports[3],
+            metadata: { name: 'customer-emails-emails' },
+            spec: {
+              ...demo.ports[3].spec,
+              dataProduct: 'customer-emails',
+              name: 'emails',
+              type: 'postgres-view' as const,
+              model:
+                "SELECT c.id AS customer_id, c.email FROM {{ source('sales-crm-customers', 'customers') }} c",
+              columns: [
+                { name: 'customer_id', type: 'INTEGER' },
+                { name: 'email', type: 'VARCHAR(100)' },
+              ],
+            },
+          },
+        ],
+        inputs: [
+          {
+            ref: 'outputport:sales-crm-customers-customers',
+            product: 'sales-crm-customers',
+            port: 'customers',
+          },
+        ],
+      };
+      await engine.apply(consumer);
+      await knex.raw(
+        "UPDATE sources.crm_customers SET email = 'changed@example.com' WHERE id = 1",
+      );
+      await engine.refresh('sales-crm-customers', 'customers');
+      const email = await knex.raw(
+        'SELECT email FROM customer_emails.emails WHERE customer_id = 1',
+      );
+      expect(email.rows).toEqual([{ email: 'changed@example.com' }]);
+    } finally {
+      await cleanup();
+    }
+  });
 });
