@@ -45,14 +45,19 @@ export const DataProductSchemaPicker = (
   }, [catalogApi, sourceRef]);
 
   const suggestion = suggestSchemaName(domainRef, system);
-  const lastSuggestion = useRef<string | undefined>(undefined);
+  // How often each value was suggested. A suggested value was not typed by
+  // the user, so a newer suggestion may replace it. The check runs on every
+  // render, because rjsf can drop a change made at the same moment as another
+  // field's; a few attempts per value keep that from looping.
+  const suggested = useRef(new Map<string, number>());
   useEffect(() => {
-    const untouched = !formData || formData === lastSuggestion.current;
-    if (suggestion && untouched && formData !== suggestion) {
+    const untouched = !formData || suggested.current.has(formData);
+    const attempts = suggestion ? suggested.current.get(suggestion) ?? 0 : 0;
+    if (suggestion && untouched && formData !== suggestion && attempts < 3) {
+      suggested.current.set(suggestion, attempts + 1);
       onChange(suggestion);
     }
-    lastSuggestion.current = suggestion;
-  }, [suggestion, formData, onChange]);
+  });
 
   return (
     <TextField
