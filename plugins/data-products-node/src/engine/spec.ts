@@ -41,6 +41,10 @@ export interface ProductSpec {
   inputs: ResolvedInput[];
 }
 
+/** What a normalized column type looks like; it is spliced into CAST(), so it is checked again. */
+const NORMALIZED_TYPE =
+  /^[a-z]+(?: [a-z]+)*(?:\(\d{1,8}(?:,\d{1,4})?\))?(?: [a-z]+)*$/;
+
 const ENTITY_NAME = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
 
 /** Checks an entity name (a value, never an identifier), naming it when invalid. */
@@ -190,6 +194,13 @@ export function describeProduct(
           `Invalid type of column '${columnName}' of output port '${portName}' ${JSON.stringify(
             column.type,
           )}: ${(error as Error).message}`,
+        );
+      }
+      if (!NORMALIZED_TYPE.test(columnType)) {
+        throw new InputError(
+          `Invalid type of column '${columnName}' of output port '${portName}' ${JSON.stringify(
+            column.type,
+          )}`,
         );
       }
       return {
