@@ -6,8 +6,10 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/materialize.ts
  *
  * Environment:
- *   BENCH_DATABASE_URL  use this (existing) database; otherwise a fresh database
- *                       is created on postgresql://postgres:postgres@127.0.0.1:54329
+ *   BENCH_DATABASE_URL  the PostgreSQL server to use (a superuser connection; any
+ *                       database in the URL is ignored), default
+ *                       postgresql://postgres:postgres@127.0.0.1:54329; the bench
+ *                       creates a fresh database there and drops it afterwards
  *                       and dropped afterwards
  *   BENCH_CUSTOMERS     customers to seed (default 1000000)
  *   BENCH_ROUNDS        timed rounds per side (default 5, after one warm-up each)
@@ -47,18 +49,17 @@ async function main() {
   const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const psql = process.env.PSQL ?? 'psql';
-  let url = process.env.BENCH_DATABASE_URL;
-  let created: string | undefined;
-  if (!url) {
-    created = `dataproducts_bench_${randomBytes(4).toString('hex')}`;
+  const server = process.env.BENCH_DATABASE_URL || DEFAULT_SERVER;
+  const created = `dataproducts_bench_${randomBytes(4).toString('hex')}`;
+  {
     const admin = knexFactory({
       client: 'pg',
-      connection: withDatabase(DEFAULT_SERVER, 'postgres'),
+      connection: withDatabase(server, 'postgres'),
     });
     await admin.raw(`CREATE DATABASE "${created}"`);
     await admin.destroy();
-    url = withDatabase(DEFAULT_SERVER, created);
   }
+  const url = withDatabase(server, created);
   const knex: Knex = knexFactory({
     client: 'pg',
     connection: url,
@@ -68,10 +69,10 @@ async function main() {
   const engine = new WarehouseEngine({ knex, rolePrefix: prefix });
   try {
     const version = execFileSync(psql, ['--version']).toString().trim();
-    const server = (await knex.raw('SHOW server_version')).rows[0]
+    const serverVersion = (await knex.raw('SHOW server_version')).rows[0]
       .server_version;
     console.log(
-      `# ${version}; server ${server}; ${customers} customers; ${rounds} rounds; ${
+      `# ${version}; server ${serverVersion}; ${customers} customers; ${rounds} rounds; ${
         os.cpus().length
       } CPUs; load ${os
         .loadavg()
@@ -155,7 +156,7 @@ async function main() {
       const start = process.hrtime.bigint();
       const run = spawnSync(
         psql,
-        ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url!],
+        ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url],
         { input: psqlScript },
       );
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -234,14 +235,12 @@ async function main() {
       await engine.decommission(name, { force: true }).catch(() => undefined);
     }
     await knex.destroy();
-    if (created) {
-      const admin = knexFactory({
-        client: 'pg',
-        connection: withDatabase(DEFAULT_SERVER, 'postgres'),
-      });
-      await admin.raw(`DROP DATABASE IF EXISTS "${created}"`);
-      await admin.destroy();
-    }
+    const admin = knexFactory({
+      client: 'pg',
+      connection: withDatabase(server, 'postgres'),
+    });
+    await admin.raw(`DROP DATABASE IF EXISTS "${created}"`);
+    await admin.destroy();
   }
 }
 
