@@ -54,6 +54,7 @@ export const DEFAULT_REGISTRY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
 export class DataProductRegistryEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private lastPublished?: string;
+  private lastError?: string;
 
   constructor(
     private readonly options: {
@@ -79,10 +80,21 @@ export class DataProductRegistryEntityProvider implements EntityProvider {
         fn: async () => {
           try {
             await this.refresh();
+            if (this.lastError) {
+              this.options.logger.info(
+                'The data product registry is readable again',
+              );
+              this.lastError = undefined;
+            }
           } catch (error) {
-            this.options.logger.warn(
-              `Could not publish the data product registry: ${error}`,
-            );
+            // Once per distinct problem, not every few seconds.
+            const message = String(error);
+            if (message !== this.lastError) {
+              this.options.logger.warn(
+                `Could not publish the data product registry: ${message}`,
+              );
+              this.lastError = message;
+            }
           }
         },
       });
