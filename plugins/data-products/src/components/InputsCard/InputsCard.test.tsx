@@ -5,7 +5,10 @@ import {
   crmCustomersPort,
   marketing360,
 } from '../../__testUtils__/fixtures';
-import { findCard, renderEntityPage } from '../../__testUtils__/renderEntityPage';
+import {
+  findCard,
+  renderEntityPage,
+} from '../../__testUtils__/renderEntityPage';
 
 describe('InputsCard', () => {
   it('lists the ports a product reads with their products and owners', async () => {

@@ -51,7 +51,7 @@ export function LineageCard() {
   const state = useEntityLineage(10, 10);
   return (
     <InfoCard title="Lineage">
-      <LineageBody state={state} height={420} />
+      <LineageBody state={state} height={360} />
     </InfoCard>
   );
 }

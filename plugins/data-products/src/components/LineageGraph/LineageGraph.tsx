@@ -152,6 +152,7 @@ export function LineageGraph(props: {
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
+        fitViewOptions={{ padding: 0.05 }}
         minZoom={0.02}
         nodesConnectable={false}
         onlyRenderVisibleElements={nodes.length > 300}

@@ -5,8 +5,8 @@ import type {
 import ELK from 'elkjs/lib/elk.bundled.js';
 
 /** Width and height of one node box in the lineage graph, in pixels. */
-export const NODE_WIDTH = 220;
-export const NODE_HEIGHT = 56;
+export const NODE_WIDTH = 180;
+export const NODE_HEIGHT = 48;
 
 /** A lineage node with its position from the layout. */
 export interface PositionedNode {
@@ -30,8 +30,8 @@ export async function layoutLineage(
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
-      'elk.spacing.nodeNode': '24',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
+      'elk.spacing.nodeNode': '16',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
       'elk.separateConnectedComponents': 'true',

@@ -84,13 +84,18 @@ export function OutputPortSchemaCard() {
     {
       title: 'Column',
       field: 'name',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => (
         <span className={row.drift ? classes.drift : undefined}>
           {row.name}
         </span>
       ),
     },
-    { title: 'Declared type', render: row => row.declared?.type ?? '—' },
+    {
+      title: 'Declared type',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: row => row.declared?.type ?? '—',
+    },
     {
       title: 'Constraints',
       render: row => (

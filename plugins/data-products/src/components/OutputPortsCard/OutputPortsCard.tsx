@@ -37,6 +37,7 @@ const columns: TableColumn<PortRow>[] = [
   {
     title: 'Port',
     field: 'port.spec.name',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: row => (
       <EntityRefLink entityRef={row.port} title={row.port.spec.name} />
     ),
@@ -44,7 +45,11 @@ const columns: TableColumn<PortRow>[] = [
   { title: 'Type', render: row => portTypeLabel(row.port.spec.type) },
   { title: 'Access', render: row => row.port.spec.access ?? 'restricted' },
   { title: 'Location', field: 'location' },
-  { title: 'Status', render: row => <PortStatusLabel status={row.status} /> },
+  {
+    title: 'Status',
+    cellStyle: { whiteSpace: 'nowrap' },
+    render: row => <PortStatusLabel status={row.status} />,
+  },
   {
     title: 'Rows',
     align: 'right',
