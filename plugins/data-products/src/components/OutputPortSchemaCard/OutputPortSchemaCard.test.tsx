@@ -38,6 +38,9 @@ describe('OutputPortSchemaCard', () => {
     ).toBeInTheDocument();
     expect(card.getByText('required')).toBeInTheDocument();
     expect(card.queryByText(/differs from the contract/)).toBeNull();
+    expect(
+      card.getByText(/^marketing_360\.customer_activity · 1,234 rows · built /),
+    ).toBeInTheDocument();
   });
 
   it('highlights drift column by column', async () => {

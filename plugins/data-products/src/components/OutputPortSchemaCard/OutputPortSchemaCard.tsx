@@ -18,6 +18,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errors';
+import { formatTimestamp } from '../StatusChip';
 
 const useStyles = makeStyles(theme => ({
   drift: {
@@ -80,6 +81,20 @@ export function OutputPortSchemaCard() {
     }
   }
 
+  const subheader = status.value?.exists
+    ? [
+        status.value.object,
+        status.value.rowCount === undefined
+          ? undefined
+          : `${status.value.rowCount.toLocaleString('en-US')} rows`,
+        status.value.lastBuiltAt
+          ? `built ${formatTimestamp(status.value.lastBuiltAt)}`
+          : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · ')
+    : undefined;
+
   const columns: TableColumn<SchemaRow>[] = [
     {
       title: 'Column',
@@ -132,7 +147,7 @@ export function OutputPortSchemaCard() {
   ];
 
   return (
-    <InfoCard title="Schema" noPadding>
+    <InfoCard title="Schema" subheader={subheader} noPadding>
       {status.error && (
         <WarningPanel
           defaultExpanded
