@@ -13,7 +13,12 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import StorageIcon from '@material-ui/icons/Storage';
 import { DataProductsClient, dataProductsApiRef } from './api';
-import { hasModel, isDataProduct, isOutputPort } from './lib/relations';
+import {
+  hasLineage,
+  hasModel,
+  isDataProduct,
+  isOutputPort,
+} from './lib/relations';
 import { rootRouteRef } from './routes';
 import { dataProductFormFields } from './scaffolder';
 
@@ -88,24 +93,24 @@ const consumersCard = EntityCardBlueprint.make({
   },
 });
 
-/** The lineage graph, on DataProduct and OutputPort pages. */
+/** The lineage graph, on DataProduct and OutputPort pages and on the pages of the source tables products read. */
 const lineageCard = EntityCardBlueprint.make({
   name: 'lineage',
   params: {
     type: 'content',
-    filter: isProductOrPort,
+    filter: hasLineage,
     loader: () =>
       import('./components/LineageGraph').then(m => <m.LineageCard />),
   },
 });
 
-/** The full lineage tab, on DataProduct and OutputPort pages. */
+/** The full lineage tab, wherever the lineage card shows. */
 const lineageContent = EntityContentBlueprint.make({
   name: 'lineage',
   params: {
     path: 'lineage',
     title: 'Lineage',
-    filter: isProductOrPort,
+    filter: hasLineage,
     loader: () =>
       import('./components/LineageGraph').then(m => <m.LineageContent />),
   },

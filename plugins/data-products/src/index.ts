@@ -20,4 +20,9 @@ export {
   LineageGraph,
 } from './components/LineageGraph';
 export { ModelContent as EntityDataProductModelContent } from './components/ModelContent';
-export { isDataProduct, isOutputPort, hasModel } from './lib/relations';
+export {
+  isDataProduct,
+  isOutputPort,
+  hasLineage,
+  hasModel,
+} from './lib/relations';

@@ -35,6 +35,16 @@ export function isOutputPort(entity: Entity): boolean {
   return entity.kind.toLocaleLowerCase('en-US') === 'outputport';
 }
 
+/** True for the entities with a lineage: products, ports, and source Resources that a product reads. */
+export function hasLineage(entity: Entity): boolean {
+  return (
+    isDataProduct(entity) ||
+    isOutputPort(entity) ||
+    (entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
+      relatedRefs(entity, 'dependencyOf', 'DataProduct').length > 0)
+  );
+}
+
 /** True for a product built from a model (aggregate or consumer-aligned), which has a Model tab. */
 export function hasModel(entity: Entity): boolean {
   return (

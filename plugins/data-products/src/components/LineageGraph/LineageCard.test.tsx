@@ -1,5 +1,7 @@
+import { screen } from '@testing-library/react';
 import {
   crmCustomersPort,
+  crmCustomersResource,
   marketing360,
   marketingLineage,
 } from '../../__testUtils__/fixtures';
@@ -41,6 +43,26 @@ describe('LineageCard', () => {
     expect(
       (await card.findAllByText(/catalog timed out/)).length,
     ).toBeGreaterThan(0);
+  });
+});
+
+describe('LineageCard on other kinds', () => {
+  it('shows on the page of a source table a product reads', async () => {
+    renderEntityPage(
+      crmCustomersResource,
+      mockDataProductsApi({ getLineage: async () => marketingLineage }),
+    );
+    const card = await findCard('Lineage');
+    expect(await card.findByText('Marketing Customer 360')).toBeInTheDocument();
+  });
+
+  it('does not show on a resource no product reads', async () => {
+    const api = mockDataProductsApi();
+    renderEntityPage({ ...crmCustomersResource, relations: [] }, api);
+    expect(
+      await screen.findByTestId('empty-entity-page', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
+    expect(api.getLineage).not.toHaveBeenCalled();
   });
 });
 

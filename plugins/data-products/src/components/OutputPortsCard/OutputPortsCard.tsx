@@ -31,6 +31,7 @@ interface PortRow {
   port: OutputPortEntityV1alpha1;
   location: string;
   status?: OutputPortStatus;
+  checking: boolean;
 }
 
 const columns: TableColumn<PortRow>[] = [
@@ -48,7 +49,9 @@ const columns: TableColumn<PortRow>[] = [
   {
     title: 'Status',
     cellStyle: { whiteSpace: 'nowrap' },
-    render: row => <PortStatusLabel status={row.status} />,
+    render: row => (
+      <PortStatusLabel status={row.status} loading={row.checking} />
+    ),
   },
   {
     title: 'Rows',
@@ -98,6 +101,7 @@ export function OutputPortsCard() {
       port,
       location: `${entity.spec.schema}.${port.spec.name}`,
       status: status.value?.ports.find(p => p.name === port.spec.name),
+      checking: status.loading,
     };
   });
 

@@ -7,8 +7,12 @@ import {
 import type { OutputPortStatus } from '@dataproducts/plugin-data-products-common';
 
 /** The live state of one output port in words, with a status light. */
-export function PortStatusLabel(props: { status?: OutputPortStatus }) {
-  const { status } = props;
+export function PortStatusLabel(props: {
+  status?: OutputPortStatus;
+  loading?: boolean;
+}) {
+  const { status, loading } = props;
+  if (loading) return <StatusPending>checking…</StatusPending>;
   if (!status) return <StatusPending>unknown</StatusPending>;
   if (!status.exists) return <StatusError>not provisioned</StatusError>;
   if (status.drift.length > 0) {
