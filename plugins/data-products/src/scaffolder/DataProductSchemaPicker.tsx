@@ -6,6 +6,9 @@ import { useEffect, useRef } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { suggestSchemaName } from './sourceColumns';
 
+/** A field description without markdown code marks, for a helper text. */
+const plainText = (text?: string) => text?.replace(/`/g, '');
+
 /** ui:options of {@link DataProductSchemaPicker}. */
 export interface DataProductSchemaPickerOptions {
   /** The form field holding the Domain's entity ref; default `domain`. */
@@ -63,7 +66,9 @@ export const DataProductSchemaPicker = (
     <TextField
       id={idSchema?.$id}
       label={schema.title ?? 'Schema'}
-      helperText={rawErrors?.length ? rawErrors.join(' ') : schema.description}
+      helperText={
+        rawErrors?.length ? rawErrors.join(' ') : plainText(schema.description)
+      }
       error={!!rawErrors?.length}
       required={required}
       fullWidth

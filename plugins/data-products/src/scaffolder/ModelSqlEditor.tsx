@@ -9,6 +9,9 @@ import { useRef } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { sourceReferenceFor } from './sourceColumns';
 
+/** A field description without markdown code marks, for a helper text. */
+const plainText = (text?: string) => text?.replace(/`/g, '');
+
 /** ui:options of {@link ModelSqlEditor}. */
 export interface ModelSqlEditorOptions {
   /** The form field holding the input OutputPorts' entity refs; default `inputs`. */
@@ -65,7 +68,9 @@ export const ModelSqlEditor = (
         id={idSchema?.$id}
         label={schema.title ?? 'Model SQL'}
         helperText={
-          rawErrors?.length ? rawErrors.join(' ') : schema.description
+          rawErrors?.length
+            ? rawErrors.join(' ')
+            : plainText(schema.description)
         }
         error={!!rawErrors?.length}
         required={required}
