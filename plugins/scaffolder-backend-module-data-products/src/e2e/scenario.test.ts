@@ -255,8 +255,9 @@ describe('the e-commerce scenario', () => {
     await admin.destroy();
   });
 
-  it('runs the demo, refuses the original model, updates, survives a restart and removes products', async () => {
+  it('runs the demo, refuses the original model, updates, survives a restart, works on two replicas and removes products', async () => {
     let backend = await startPortal();
+    let call: ReturnType<typeof http>;
     try {
       await scenario();
     } finally {
@@ -264,7 +265,7 @@ describe('the e-commerce scenario', () => {
     }
 
     async function scenario() {
-      let call = http(backend.server.port());
+      call = http(backend.server.port());
 
       // 1. The demo script, as `./portal demo` runs it, twice (the second run converges).
       const demoEnv = {
@@ -477,15 +478,30 @@ describe('the e-commerce scenario', () => {
         ).status,
       ).toBe(200);
 
-      // 7. Removing a product with consumers is refused; without consumers it is decommissioned and leaves the catalog.
-      const refused = await call(
+      // 7. A second replica on the same database: products removed through it
+      // leave the catalog of both. Removing a product with consumers is
+      // refused; without consumers it is decommissioned.
+      const replica = await startPortal();
+      try {
+        await removeThroughReplica(http(replica.server.port()));
+      } finally {
+        await replica.stop();
+      }
+    }
+
+    async function removeThroughReplica(replicaCall: ReturnType<typeof http>) {
+      const listed = (
+        await replicaCall('GET', '/api/data-products/registry/products')
+      ).body;
+      expect(listed.items).toHaveLength(DEMO_PRODUCTS.length);
+      const refused = await replicaCall(
         'DELETE',
         '/api/data-products/registry/products/sales-crm-customers',
       );
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toContain('marketing-customer-360');
 
-      const removed = await call(
+      const removed = await replicaCall(
         'DELETE',
         '/api/data-products/registry/products/marketing-customer-360',
       );
