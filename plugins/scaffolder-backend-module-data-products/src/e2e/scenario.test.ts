@@ -119,9 +119,9 @@ describe('the e-commerce scenario', () => {
           ],
         },
       ],
+      // The demo organisation and, through templates/all.yaml, the templates.
       locations: [
         { type: 'file', target: path.join(ROOT, 'catalog-info/all.yaml') },
-        { type: 'file', target: path.join(ROOT, 'templates/all.yaml') },
       ],
     },
     dataProducts: {
