@@ -311,6 +311,75 @@ async function bench(args) {
   }
 }
 
+async function seedCommand(args) {
+  const db = await acquireDatabase({ reuseRunning: true });
+  try {
+    await seed(db.connection, args);
+  } finally {
+    await db.stop();
+  }
+  return 0;
+}
+
+/** Sums jest's JSON results over every package. */
+function countTests(resultsFile) {
+  if (!fs.existsSync(resultsFile)) return undefined;
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  return {
+    passed: results.numPassedTests,
+    failed: results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0),
+    skipped: results.numPendingTests + results.numTodoTests,
+  };
+}
+
+async function test(args) {
+  const steps = [];
+  const env = { ...process.env, BACKSTAGE_TEST_DISABLE_DOCKER: '1', CI: 'true' };
+  const runStep = async (name, command, commandArgs, extraEnv = {}) => {
+    say(`${name}: ${command} ${commandArgs.join(' ')}`);
+    const code = await run(command, commandArgs, { env: { ...env, ...extraEnv } });
+    steps.push({ name, ok: code === 0 });
+    return code;
+  };
+
+  await runStep('lint', 'yarn', ['backstage-cli', 'repo', 'lint']);
+  await runStep('type check', 'yarn', ['tsc']);
+
+  let db;
+  const given = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
+  let connectionString = given;
+  if (!given) {
+    const dataDir = scratchDir('portal-test-pg-');
+    const port = await freePort();
+    say(`starting a throwaway embedded PostgreSQL for the tests on port ${port}`);
+    db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), port });
+    connectionString = db.connectionString;
+    db.dataDir = dataDir;
+  }
+  const resultsFile = path.join(os.tmpdir(), `portal-test-results-${process.pid}.json`);
+  try {
+    await runStep(
+      'tests',
+      'yarn',
+      ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${resultsFile}`, ...args],
+      { BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING: connectionString },
+    );
+  } finally {
+    if (db) {
+      await db.stop();
+      fs.rmSync(db.dataDir, { recursive: true, force: true });
+    }
+  }
+  const counts = countTests(resultsFile) ?? { passed: 0, failed: 1, skipped: 0 };
+  fs.rmSync(resultsFile, { force: true });
+  for (const step of steps) say(`${step.ok ? 'ok    ' : 'FAILED'} ${step.name}`);
+  const failedSteps = steps.filter(s => !s.ok).length;
+  // Lint or type-check failures count as failures too, so the closing line never hides them.
+  const failed = counts.failed + steps.filter(s => !s.ok && s.name !== 'tests').length;
+  console.log(`${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped`);
+  return failedSteps === 0 && counts.failed === 0 ? 0 : 1;
+}
+
 async function main() {
   const [command, ...args] = process.argv.slice(2);
   switch (command) {
