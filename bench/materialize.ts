@@ -3,14 +3,14 @@
  * warehouse engine versus the same compiled SQL run as a plain
  * CREATE TABLE AS through psql, alternating, in one run.
  *
- *   node --require @backstage/cli/config/nodeTransform.cjs bench/materialize.ts
+ *   ./portal bench materialize
  *
  * Environment:
  *   BENCH_DATABASE_URL  the PostgreSQL server to use (a superuser connection; any
- *                       database in the URL is ignored), default
- *                       postgresql://postgres:postgres@127.0.0.1:54329; the bench
- *                       creates a fresh database there and drops it afterwards
- *                       and dropped afterwards
+ *                       database in the URL is ignored); `./portal bench` sets it
+ *                       to the portal's server (default: the embedded one on
+ *                       127.0.0.1:54320). The bench creates a fresh database
+ *                       there and drops it afterwards
  *   BENCH_CUSTOMERS     customers to seed (default 1000000)
  *   BENCH_ROUNDS        timed rounds per side (default 5, after one warm-up each)
  *   PSQL                the psql binary (default: psql on PATH)
@@ -30,7 +30,7 @@ import type {
 } from '@dataproducts/plugin-data-products-common';
 import { WarehouseEngine } from '@dataproducts/plugin-data-products-node';
 
-const DEFAULT_SERVER = 'postgresql://postgres:postgres@127.0.0.1:54329';
+const DEFAULT_SERVER = 'postgresql://postgres:postgres@127.0.0.1:54320';
 const root = path.resolve(__dirname, '..');
 
 function median(values: number[]): number {
