@@ -137,13 +137,16 @@ export class WarehouseEngine {
   private async transaction<T>(
     products: string[],
     fn: (trx: Knex.Transaction) => Promise<T>,
+    schemas: string[] = [],
   ): Promise<T> {
     const knex = await this.db();
+    const keys = [
+      ...products.map(product => `dataproducts:product:${product}`),
+      ...schemas.map(schema => `dataproducts:schema:${schema}`),
+    ];
     return knex.transaction(async trx => {
-      for (const product of [...new Set(products)].sort()) {
-        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
-          `dataproducts:product:${product}`,
-        ]);
+      for (const key of [...new Set(keys)].sort()) {
+        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
       }
       return fn(trx);
     });
@@ -166,12 +169,13 @@ export class WarehouseEngine {
         const steps = await this.prepare(trx, spec);
         return toPlan(spec, steps);
       },
+      [spec.schema],
     );
   }
 
   /**
    * Provisions a product and its ports in one transaction, serialised per
-   * product; converges (a second run changes nothing).
+   * product and per schema; converges (a second run changes nothing).
    */
   async apply(request: ProvisionRequest): Promise<ApplyResult> {
     const spec = this.describe(request);
@@ -212,6 +216,7 @@ export class WarehouseEngine {
           ports,
         };
       },
+      [spec.schema],
     );
   }
 

@@ -294,6 +294,28 @@ describe('WarehouseEngine safety', () => {
     }
   });
 
+  it('refuses a second product claiming the same schema at the same moment with a ConflictError', async () => {
+    const { engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      const other = demoRequest('sales-erp-orders');
+      other.product.spec.schema = 'sales_crm';
+      const results = await Promise.allSettled([
+        engine.apply(demoRequest('sales-crm-customers')),
+        engine.apply(other),
+      ]);
+      const rejected = results.filter(
+        (r): r is PromiseRejectedResult => r.status === 'rejected',
+      );
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0].reason).toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(/Schema 'sales_crm' belongs to/),
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('plans without changing anything', async () => {
     const { knex, engine, prefix, cleanup } = await createTestWarehouse(
       databases,
