@@ -1,12 +1,54 @@
+import { randomBytes } from 'node:crypto';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   createTestWarehouse,
   demoRequest,
+  dropRoles,
   loadDemo,
   provisionDemo,
 } from '../__testUtils__/warehouse';
+import { ProvisionRequest } from './types';
+import { WarehouseEngine } from './WarehouseEngine';
 
 jest.setTimeout(120_000);
+
+/** A consumer-aligned product with one view port built from `model`. */
+function viewConsumer(
+  name: string,
+  model: string,
+  columns: Array<{ name: string; type: string }>,
+  input?: { product: string; port: string },
+): ProvisionRequest {
+  const demo = loadDemo();
+  return {
+    product: {
+      ...demo.products[3],
+      metadata: { name },
+      spec: {
+        ...demo.products[3].spec,
+        schema: name.replace(/-/g, '_'),
+        inputs: input ? [`outputport:${input.product}-${input.port}`] : [],
+      },
+    },
+    ports: [
+      {
+        ...demo.ports[3],
+        metadata: { name: `${name}-emails` },
+        spec: {
+          ...demo.ports[3].spec,
+          dataProduct: name,
+          name: 'emails',
+          type: 'postgres-view',
+          model,
+          columns,
+        },
+      },
+    ],
+    inputs: input
+      ? [{ ref: `outputport:${input.product}-${input.port}`, ...input }]
+      : [],
+  };
+}
 
 describe('WarehouseEngine', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
@@ -174,6 +216,28 @@ describe('WarehouseEngine', () => {
       expect(email.rows).toEqual([{ email: 'changed@example.com' }]);
     } finally {
       await cleanup();
+    }
+  });
+
+  it('decommissions a product in a warehouse that has no sources schema', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const prefix = `t${randomBytes(4).toString('hex')}_`;
+    const engine = new WarehouseEngine({ knex, rolePrefix: prefix });
+    try {
+      const product = viewConsumer('constants', 'SELECT 1 AS one', [
+        { name: 'one', type: 'INTEGER' },
+      ]);
+      await engine.apply(product);
+      await expect(engine.decommission('constants')).resolves.toMatchObject({
+        removed: true,
+      });
+      const roles = await knex.raw(
+        'SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?)',
+        [prefix],
+      );
+      expect(roles.rows).toEqual([]);
+    } finally {
+      await dropRoles(knex, prefix);
     }
   });
 });

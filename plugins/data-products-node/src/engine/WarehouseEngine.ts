@@ -906,17 +906,31 @@ export class WarehouseEngine {
       if (await exists(trx, ROLE_EXISTS_SQL, [row.role_name])) {
         for (const port of ports.filter(p => p.source_table)) {
           const [schema, table] = port.source_table!.split('.');
+          if (
+            await exists(trx, 'SELECT 1 WHERE to_regclass(?) IS NOT NULL', [
+              qualified(schema, table),
+            ])
+          ) {
+            await trx.raw(
+              `REVOKE SELECT ON ${qualified(schema, table)} FROM ${q(
+                row.role_name,
+              )}`,
+            );
+          }
+        }
+        if (
+          await exists(
+            trx,
+            'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?',
+            [this.sourceSchema],
+          )
+        ) {
           await trx.raw(
-            `REVOKE SELECT ON ${qualified(schema, table)} FROM ${q(
+            `REVOKE USAGE ON SCHEMA ${q(this.sourceSchema)} FROM ${q(
               row.role_name,
             )}`,
           );
         }
-        await trx.raw(
-          `REVOKE USAGE ON SCHEMA ${q(this.sourceSchema)} FROM ${q(
-            row.role_name,
-          )}`,
-        );
         await trx.raw(`DROP ROLE ${q(row.role_name)}`);
       }
       await meta.deleteProduct(product);
