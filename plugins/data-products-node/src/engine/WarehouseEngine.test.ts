@@ -214,6 +214,56 @@ describe('WarehouseEngine', () => {
         'SELECT email FROM customer_emails.emails WHERE customer_id = 1',
       );
       expect(email.rows).toEqual([{ email: 'changed@example.com' }]);
+
+      const widened = demoRequest('sales-crm-customers');
+      widened.ports[0].spec.columns![1].type = 'VARCHAR(60)';
+      await expect(engine.apply(widened)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /is read by customer_emails\.emails .*columns cannot change/,
+        ),
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('rebuilds a view port that another product reads through a view, keeping that view', async () => {
+    const { knex, engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      await engine.apply(demoRequest('sales-erp-orders'));
+      const consumer = viewConsumer(
+        'order-ids',
+        "SELECT o.order_id FROM {{ source('sales-erp-orders', 'orders') }} o",
+        [{ name: 'order_id', type: 'INTEGER' }],
+        { product: 'sales-erp-orders', port: 'orders' },
+      );
+      await engine.apply(consumer);
+
+      const described = demoRequest('sales-erp-orders');
+      described.ports[0].metadata.description = 'Orders, live from the ERP.';
+      const result = await engine.apply(described);
+      expect(result.ports[0].built).toBe(true);
+      const comment = await knex.raw(
+        "SELECT obj_description('sales_erp.orders'::regclass, 'pg_class') AS c",
+      );
+      expect(comment.rows[0].c).toBe('Orders, live from the ERP.');
+      const count = await knex.raw(
+        'SELECT count(*)::int AS n FROM order_ids.emails',
+      );
+      const orders = await knex.raw(
+        'SELECT count(*)::int AS n FROM sources.erp_orders',
+      );
+      expect(count.rows[0].n).toBe(orders.rows[0].n);
+
+      const retyped = demoRequest('sales-erp-orders');
+      retyped.ports[0].spec.columns![0].type = 'BIGINT';
+      await expect(engine.apply(retyped)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /Output port 'orders' of data product 'sales-erp-orders' is read by order_ids\.emails/,
+        ),
+      });
     } finally {
       await cleanup();
     }

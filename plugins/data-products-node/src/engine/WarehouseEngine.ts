@@ -671,13 +671,34 @@ export class WarehouseEngine {
     }
 
     const currentKind = await relationKind(trx, def.schema, def.port);
-    if (
-      currentKind &&
-      isTable &&
-      currentKind === 'r' &&
-      (await hasDependents(trx, def.schema, def.port))
-    ) {
+    const dependents = currentKind
+      ? await dependentViews(trx, def.schema, def.port)
+      : [];
+    const conflict = (reason: string) =>
+      new ConflictError(
+        `Output port '${def.port}' of data product '${def.product}' is read by ${dependents.join(
+          ', ',
+        )} (views of other data products), so ${reason}; the previous version stays in place. ` +
+          `Change or decommission those products first.`,
+      );
+    if (dependents.length > 0 && currentKind !== (isTable ? 'r' : 'v')) {
+      throw conflict(`it cannot become a ${isTable ? 'table' : 'view'}`);
+    }
+    if (dependents.length > 0 && isTable) {
       // Views of other products depend on the table: replace its rows, not the table.
+      const current = await readColumns(trx, def.schema, def.port);
+      const shape = (columns: Array<{ name: string; type: string }>) =>
+        columns
+          .map(c => `${c.name} ${c.type}`)
+          .sort()
+          .join(', ');
+      if (shape(current) !== shape(actual)) {
+        throw conflict(
+          `its columns cannot change (now ${shape(current)}; declared ${shape(
+            actual,
+          )})`,
+        );
+      }
       await trx.raw(`TRUNCATE ${target}`);
       await trx.raw(
         `INSERT INTO ${target} (${def.columns
@@ -686,6 +707,29 @@ export class WarehouseEngine {
           `SELECT ${def.columns.map(c => q(c.name)).join(', ')} FROM ${staged}`,
       );
       await trx.raw(`DROP TABLE ${staged}`);
+    } else if (dependents.length > 0) {
+      // Views of other products depend on the view: replace its definition in place.
+      await trx.raw(`DROP VIEW ${staged}`);
+      const replace = `CREATE OR REPLACE VIEW ${target} AS\n`;
+      try {
+        await trx.raw(
+          `SELECT ${qualified(
+            def.schema,
+            BUILD_FUNCTION,
+          )}(?) AS n ${BUILD_MARKER}`,
+          [`${replace}${def.select}\n`],
+        );
+      } catch (error) {
+        if ((error as PgError).code === '42P16') {
+          throw conflict(
+            `its columns cannot change this way (${pgMessage(
+              error as PgError,
+              BUILD_MARKER,
+            )})`,
+          );
+        }
+        throw modelError(error, def, replace.length);
+      }
     } else {
       if (currentKind) {
         await trx.raw(
@@ -1096,14 +1140,24 @@ async function relationKind(
   return result.rows[0]?.relkind;
 }
 
-async function hasDependents(db: Db, schema: string, name: string) {
-  return exists(
-    db,
-    `SELECT 1 FROM pg_catalog.pg_depend d
+/** The views (`schema.name`) that read a table or view, other than itself. */
+async function dependentViews(
+  db: Db,
+  schema: string,
+  name: string,
+): Promise<string[]> {
+  const result = await db.raw(
+    `SELECT DISTINCT n.nspname || '.' || c.relname AS name
+       FROM pg_catalog.pg_depend d
        JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
-      WHERE d.refobjid = to_regclass(?) AND r.ev_class <> d.refobjid`,
+       JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass
+        AND d.refobjid = to_regclass(?) AND r.ev_class <> d.refobjid
+      ORDER BY 1`,
     [qualified(schema, name)],
   );
+  return result.rows.map((r: { name: string }) => r.name);
 }
 
 /**
