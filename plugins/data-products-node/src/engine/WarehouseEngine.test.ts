@@ -269,6 +269,32 @@ describe('WarehouseEngine', () => {
     }
   });
 
+  it('inspects a view port its product can no longer read, without failing', async () => {
+    const { engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      await engine.apply(demoRequest('sales-erp-orders'));
+      await engine.apply(
+        viewConsumer(
+          'order-ids',
+          "SELECT o.order_id FROM {{ source('sales-erp-orders', 'orders') }} o",
+          [{ name: 'order_id', type: 'INTEGER' }],
+          { product: 'sales-erp-orders', port: 'orders' },
+        ),
+      );
+      await engine.revoke({
+        product: 'sales-erp-orders',
+        port: 'orders',
+        consumer: 'order-ids',
+      });
+      const status = await engine.inspect('order-ids');
+      expect(status.provisioned).toBe(true);
+      expect(status.ports[0]).toMatchObject({ name: 'emails', exists: true });
+      expect(status.ports[0].rowCount).toBeUndefined();
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('decommissions a product in a warehouse that has no sources schema', async () => {
     const knex = await databases.init('POSTGRES_18');
     const prefix = `t${randomBytes(4).toString('hex')}_`;

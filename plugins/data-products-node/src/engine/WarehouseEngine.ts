@@ -676,7 +676,9 @@ export class WarehouseEngine {
       : [];
     const conflict = (reason: string) =>
       new ConflictError(
-        `Output port '${def.port}' of data product '${def.product}' is read by ${dependents.join(
+        `Output port '${def.port}' of data product '${
+          def.product
+        }' is read by ${dependents.join(
           ', ',
         )} (views of other data products), so ${reason}; the previous version stays in place. ` +
           `Change or decommission those products first.`,
@@ -1046,7 +1048,14 @@ export class WarehouseEngine {
         drift: kind ? columnDrift(port.columns, columns) : [],
       };
       if (kind && portRow) {
-        status.rowCount = await this.rowCount(knex, row!, portRow);
+        try {
+          status.rowCount = await this.rowCount(knex, row!, portRow);
+        } catch (error) {
+          // A view whose product lost read access to an input: it exists but cannot be counted.
+          if ((error as PgError).code !== '42501') {
+            throw error;
+          }
+        }
         status.lastBuiltAt = portRow.last_built_at
           ? new Date(portRow.last_built_at).toISOString()
           : undefined;
