@@ -154,9 +154,24 @@ describe('dataproduct:register', () => {
     const ctx = createMockActionContext({
       input: { product, ports: [port] },
     });
-    await expect(action.handler(ctx as any)).rejects.toThrow(
-      /ports\[0\] is broken/,
-    );
+    await expect(action.handler(ctx as any)).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/ports\[0\] is broken/),
+    });
+  });
+
+  it('fails with a ConflictError when the registry answers 409', async () => {
+    registryStatus = 409;
+    const { action } = setup();
+    const ctx = createMockActionContext({
+      input: { product, ports: [port] },
+    });
+    await expect(action.handler(ctx as any)).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(
+        /The data product registry refused sales-crm-customers/,
+      ),
+    });
   });
 
   it('refuses a name the catalog already has from another location', async () => {

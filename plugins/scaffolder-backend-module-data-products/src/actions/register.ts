@@ -8,7 +8,12 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
-import { ConflictError, ResponseError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ResponseError,
+} from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   createTemplateAction,
@@ -140,10 +145,17 @@ export function createRegisterAction(options: {
         );
         if (!response.ok) {
           const error = await ResponseError.fromResponse(response);
-          throw new Error(
-            `The data product registry refused ${name}: ${error.body.error.message}`,
-            { cause: error },
-          );
+          const message = `The data product registry refused ${name}: ${error.body.error.message}`;
+          switch (response.status) {
+            case 400:
+              throw new InputError(message, error);
+            case 404:
+              throw new NotFoundError(message, error);
+            case 409:
+              throw new ConflictError(message, error);
+            default:
+              throw new Error(message, { cause: error });
+          }
         }
         return response.status;
       };
