@@ -59,4 +59,37 @@ describe('warehouse connection', () => {
       await again.destroy();
     }
   });
+
+  it('creates the warehouse database once when two replicas start together', async () => {
+    const database = `dp_wh_test_${randomBytes(4).toString('hex')}`;
+    const settings = readWarehouseConfig(
+      new ConfigReader({
+        dataProducts: {
+          warehouse: { connection: { connectionString: server }, database },
+        },
+      }),
+    );
+    const results = await Promise.allSettled([
+      connectWarehouse(settings),
+      connectWarehouse(settings),
+      connectWarehouse(settings),
+    ]);
+    try {
+      expect(
+        results.map(r =>
+          r.status === 'fulfilled' ? 'connected' : String(r.reason),
+        ),
+      ).toEqual(['connected', 'connected', 'connected']);
+    } finally {
+      for (const r of results) {
+        if (r.status === 'fulfilled') await r.value.destroy();
+      }
+      const admin = await connectWarehouse({
+        ...settings,
+        database: 'postgres',
+      });
+      await admin.raw(`DROP DATABASE IF EXISTS "${database}"`);
+      await admin.destroy();
+    }
+  });
 });

@@ -97,7 +97,10 @@ export async function connectWarehouse(
         await admin.raw(`CREATE DATABASE "${settings.database}"`);
         logger?.info(`Created the warehouse database ${settings.database}`);
       } catch (error) {
-        if ((error as { code?: string }).code !== '42P04') {
+        // 42P04 duplicate_database; 23505 when another replica created it
+        // between our check and our CREATE DATABASE.
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') {
           throw error;
         }
       }
