@@ -62,6 +62,12 @@ describe('SourceTableColumnsPicker', () => {
     );
   });
 
+  it('shows no row for the empty item the form pre-fills before a source is picked', async () => {
+    await renderPicker([{}]);
+    expect(screen.queryByRole('button', { name: /^Drop/ })).toBeNull();
+    expect(screen.queryByText('undefined')).toBeNull();
+  });
+
   it('keeps columns already chosen and lets descriptions be edited and columns dropped', async () => {
     const columns = [
       { name: 'id', type: 'INTEGER', description: 'Mine.' },

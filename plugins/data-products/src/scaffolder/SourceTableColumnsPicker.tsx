@@ -64,7 +64,9 @@ export const SourceTableColumnsPicker = (
     }
   }, [documented, sourceRef, onChange]);
 
-  const columns = formData ?? [];
+  // The form pre-fills an array that has minItems with one empty item: a
+  // column only exists once it has a name (filled from the source table).
+  const columns = (formData ?? []).filter(column => Boolean(column?.name));
   const setDescription = (index: number, description: string) =>
     onChange(
       columns.map((column, i) =>
