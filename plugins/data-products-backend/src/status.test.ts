@@ -1,5 +1,9 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { TestDatabases, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabases,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   DataProductEntityV1alpha1,
@@ -41,10 +45,14 @@ async function dropRoles(knex: Knex, prefix: string) {
   }
 }
 
-function startPortal(engine: Pick<WarehouseEngine, 'inspect'>) {
+async function startPortal(engine: Pick<WarehouseEngine, 'inspect'>) {
+  // A database the test owns: the default database service of test backends
+  // never closes its connection pools, which keeps jest workers alive.
+  const knex = await databases.init('POSTGRES_18');
   return startTestBackend({
     features: [
       dataProductsPlugin,
+      mockServices.database.factory({ knex }),
       catalogServiceMock.factory({ entities: demoCatalog() }),
       createServiceFactory({
         service: warehouseServiceRef,
