@@ -1,4 +1,9 @@
+import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -26,6 +31,43 @@ import { scaffolderModuleDataProducts } from '../module';
 // HTTP exactly as `./portal demo` drives a running portal.
 
 jest.setTimeout(600_000);
+
+// The real database service, except that it also closes the plugins'
+// connection pools when the backend stops: Backstage's DatabaseManager.shutdown
+// fails on a pg client (client.config.includes) and swallows the error, so the
+// pools' timers would keep the jest worker alive.
+const closingDatabaseServiceFactory = createServiceFactory({
+  service: coreServices.database,
+  deps: {
+    config: coreServices.rootConfig,
+    rootLifecycle: coreServices.rootLifecycle,
+    lifecycle: coreServices.lifecycle,
+    logger: coreServices.logger,
+    pluginMetadata: coreServices.pluginMetadata,
+  },
+  async createRootContext({ config, rootLifecycle }) {
+    const manager = DatabaseManager.fromConfig(config, { rootLifecycle });
+    const clients = new Set<Knex>();
+    rootLifecycle.addShutdownHook(async () => {
+      await Promise.all([...clients].map(client => client.destroy()));
+    });
+    return { manager, clients };
+  },
+  async factory({ pluginMetadata, lifecycle, logger }, { manager, clients }) {
+    const database = manager.forPlugin(pluginMetadata.getId(), {
+      lifecycle,
+      logger,
+    });
+    return {
+      ...database,
+      getClient: async () => {
+        const client = await database.getClient();
+        clients.add(client);
+        return client;
+      },
+    };
+  },
+});
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const DEMO_PRODUCTS = [
@@ -138,6 +180,7 @@ describe('the e-commerce scenario', () => {
     return startTestBackend({
       features: [
         mockServices.rootConfig.factory({ data: config() }),
+        closingDatabaseServiceFactory,
         // The real scheduler: the registry's entity provider runs every few seconds.
         schedulerServiceFactory,
         catalogPlugin,
