@@ -99,6 +99,39 @@ describe('RegistryService', () => {
     ]);
   });
 
+  it('reports an update as an update even within the same millisecond', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const registry = new RegistryService({
+      store: await RegistryStore.create(knex),
+    });
+    const request = {
+      product: product('sales-crm'),
+      ports: [port('sales-crm', 'customers')],
+    };
+    // Freeze the clock only: timers and I/O keep running.
+    jest.useFakeTimers({
+      now: new Date('2026-01-02T03:04:05.678Z'),
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
+    try {
+      expect((await registry.put('sales-crm', request)).created).toBe(true);
+      expect((await registry.put('sales-crm', request)).created).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('rejects invalid bodies naming each problem', async () => {
     const knex = await databases.init('POSTGRES_18');
     const registry = new RegistryService({

@@ -110,7 +110,10 @@ export class RegistryStore {
     registeredBy?: string;
   }): Promise<{ created: boolean; item: RegisteredProduct }> {
     const now = new Date();
-    const [row] = await this.knex<RegistryRow>(TABLE)
+    const isPostgres = String(this.knex.client.config.client).startsWith('pg');
+    const [row]: Array<RegistryRow & { inserted?: boolean }> = await this.knex(
+      TABLE,
+    )
       .insert({
         name: entry.product.metadata.name,
         product: JSON.stringify(entry.product),
@@ -130,9 +133,13 @@ export class RegistryStore {
         'registered_by',
         'updated_at',
       ])
-      .returning('*');
+      .returning(
+        // PostgreSQL tells an insert from an update (xmax is 0 for a new row
+        // version); the timestamps alone cannot within one millisecond.
+        isPostgres ? ['*', this.knex.raw('(xmax = 0) AS inserted')] : ['*'],
+      );
     return {
-      created: toIso(row.created_at) === toIso(row.updated_at),
+      created: row.inserted ?? toIso(row.created_at) === toIso(row.updated_at),
       item: fromRow(row),
     };
   }
