@@ -103,6 +103,45 @@ describe('dataproduct actions', () => {
     }
   });
 
+  it('refuses an inline product without a spec or an inputs list with an InputError', async () => {
+    const { provision, cleanup } = await setup();
+    try {
+      const ctx = createMockActionContext({
+        input: {
+          product: {
+            apiVersion: 'dataproducts.io/v1alpha1',
+            kind: 'DataProduct',
+            metadata: { name: 'no-spec' },
+          },
+          ports: [],
+        },
+      });
+      await expect(provision.handler(ctx as any)).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(/schema of data product 'no-spec'/),
+      });
+      const listless = createMockActionContext({
+        input: {
+          product: {
+            apiVersion: 'dataproducts.io/v1alpha1',
+            kind: 'DataProduct',
+            metadata: { name: 'listless' },
+            spec: { schema: 'listless', inputs: 'outputport:x' },
+          },
+          ports: [],
+        },
+      });
+      await expect(provision.handler(listless as any)).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /Invalid spec.inputs of data product 'listless'/,
+        ),
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('returns the real plan in dry-run and changes nothing', async () => {
     const { knex, provision, cleanup } = await setup();
     try {

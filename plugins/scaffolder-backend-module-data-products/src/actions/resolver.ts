@@ -102,7 +102,15 @@ export function createCatalogProductResolver(
     },
 
     async resolveInputs(product, credentials) {
-      const refs = (product.spec.inputs ?? []).filter(isOutputPortRef);
+      const declared: unknown = product.spec?.inputs ?? [];
+      if (!Array.isArray(declared)) {
+        throw new InputError(
+          `Invalid spec.inputs of data product '${
+            product.metadata.name
+          }' ${JSON.stringify(declared)}: must be a list of entity refs`,
+        );
+      }
+      const refs = declared.map(String).filter(isOutputPortRef);
       if (refs.length === 0) {
         return [];
       }
