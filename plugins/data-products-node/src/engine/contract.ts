@@ -4,7 +4,6 @@ import {
   normalizeColumnType,
   WarehouseColumn,
 } from '@dataproducts/plugin-data-products-common';
-import { qualified } from './sql';
 
 /** The columns of a table or view as PostgreSQL reports them, in order. */
 export async function readColumns(
@@ -18,9 +17,13 @@ export async function readColumns(
             NOT a.attnotnull AS nullable,
             pg_catalog.col_description(a.attrelid, a.attnum) AS description
        FROM pg_catalog.pg_attribute a
-      WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum`,
-    [qualified(schema, relation)],
+    // By name, not to_regclass(): that needs USAGE on the schema, which an
+    // admin that is not a superuser does not have.
+    [schema, relation],
   );
   return result.rows.map(
     (r: {

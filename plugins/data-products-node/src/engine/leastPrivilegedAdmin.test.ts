@@ -44,6 +44,9 @@ describe('WarehouseEngine with a least-privileged admin', () => {
       expect(results[3].ports[0].rowCount).toBeGreaterThan(0);
       const again = await provisionDemo(engine);
       expect(again.every(r => r.plan.steps.length === 0)).toBe(true);
+      const status = await engine.inspect('marketing-customer-360');
+      expect(status.ports[0]).toMatchObject({ exists: true, drift: [] });
+      expect(status.ports[0].columns).toHaveLength(8);
       await engine.refresh('marketing-customer-360', 'customer_activity');
       await engine.revoke({
         product: 'sales-erp-orders',
