@@ -474,7 +474,12 @@ export class WarehouseEngine {
       const upToDate =
         row &&
         row.definition_hash === hash &&
-        relkind === (port.type === 'postgres-table' ? 'r' : 'v');
+        relkind === (port.type === 'postgres-table' ? 'r' : 'v') &&
+        // Altered by hand since the last build: rebuild to the contract.
+        columnDrift(
+          port.columns,
+          await readColumns(trx, spec.schema, port.name),
+        ).length === 0;
       if (!upToDate) {
         steps.push({
           description: `${relkind ? 'Rebuild' : 'Build'} ${

@@ -58,6 +58,24 @@ describe('WarehouseEngine safety', () => {
     }
   });
 
+  it('converges on the declared columns when a port was altered by hand', async () => {
+    const { knex, engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      await engine.apply(demoRequest('sales-crm-customers'));
+      await knex.raw(
+        'ALTER TABLE sales_crm.customers DROP COLUMN signup_date, ALTER COLUMN email TYPE text',
+      );
+      const again = await engine.apply(demoRequest('sales-crm-customers'));
+      expect(again.ports[0].built).toBe(true);
+      const status = await engine.inspect('sales-crm-customers');
+      expect(status.ports[0].drift).toEqual([]);
+      const third = await engine.apply(demoRequest('sales-crm-customers'));
+      expect(third.plan.steps).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('serialises two concurrent applies of one product: both finish, one result', async () => {
     const { knex, engine, cleanup } = await createTestWarehouse(databases);
     try {
