@@ -295,6 +295,37 @@ describe('WarehouseEngine', () => {
     }
   });
 
+  it('drops a port that is no longer declared, with its reader role', async () => {
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
+    try {
+      const two = viewConsumer('constants', 'SELECT 1 AS one', [
+        { name: 'one', type: 'INTEGER' },
+      ]);
+      two.ports.push({
+        ...two.ports[0],
+        metadata: { name: 'constants-twos' },
+        spec: { ...two.ports[0].spec, name: 'twos', model: 'SELECT 2 AS one' },
+      });
+      await engine.apply(two);
+      const one = viewConsumer('constants', 'SELECT 1 AS one', [
+        { name: 'one', type: 'INTEGER' },
+      ]);
+      const result = await engine.apply(one);
+      expect(result.plan.steps.map(s => s.description)).toEqual([
+        'Drop output port constants.twos, no longer declared',
+      ]);
+      const left = await knex.raw(
+        "SELECT to_regclass('constants.twos') AS r, (SELECT count(*)::int FROM pg_roles WHERE rolname = ?) AS roles",
+        [`${prefix}constants__twos_r`],
+      );
+      expect(left.rows[0]).toEqual({ r: null, roles: 0 });
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('decommissions a product in a warehouse that has no sources schema', async () => {
     const knex = await databases.init('POSTGRES_18');
     const prefix = `t${randomBytes(4).toString('hex')}_`;

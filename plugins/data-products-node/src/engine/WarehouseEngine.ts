@@ -529,7 +529,9 @@ export class WarehouseEngine {
         );
       }
       const kind = await relationKind(trx, spec.schema, row.port);
-      const sql = [
+      // As the schema owner: the object, and the reader role's USAGE on the
+      // schema, without which the role could not be dropped.
+      const asOwner = [
         ...(kind
           ? [
               `DROP ${kind === 'v' ? 'VIEW' : 'TABLE'} ${qualified(
@@ -538,16 +540,25 @@ export class WarehouseEngine {
               )}`,
             ]
           : []),
-        `DROP ROLE IF EXISTS ${q(row.reader_role)}`,
+        ...((await exists(trx, ROLE_EXISTS_SQL, [row.reader_role]))
+          ? [
+              `REVOKE USAGE ON SCHEMA ${q(spec.schema)} FROM ${q(
+                row.reader_role,
+              )}`,
+            ]
+          : []),
       ];
+      const dropRole = `DROP ROLE IF EXISTS ${q(row.reader_role)}`;
       steps.push({
         description: `Drop output port ${spec.schema}.${row.port}, no longer declared`,
-        sql,
+        sql: [...asOwner, dropRole],
         run: async t => {
           await t.raw(`SET LOCAL ROLE ${q(spec.role)}`);
-          if (kind) await t.raw(sql[0]);
+          for (const statement of asOwner) {
+            await t.raw(statement);
+          }
           await t.raw('RESET ROLE');
-          await t.raw(sql[sql.length - 1]);
+          await t.raw(dropRole);
           await meta.deletePort(spec.name, row.port);
         },
       });
