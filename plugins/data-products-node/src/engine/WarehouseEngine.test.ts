@@ -326,6 +326,31 @@ describe('WarehouseEngine', () => {
     }
   });
 
+  it('keeps question marks, quotes and backslashes in descriptions as written', async () => {
+    const { knex, engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      const text = "Active? 'Yes' or \\No? $1 \\? done";
+      const product = viewConsumer('constants', 'SELECT 1 AS one', [
+        { name: 'one', type: 'INTEGER', description: text } as any,
+      ]);
+      product.product.metadata.description = `Schema ${text}`;
+      product.ports[0].metadata.description = `View ${text}`;
+      await engine.apply(product);
+      const comments = await knex.raw(
+        `SELECT obj_description('constants'::regnamespace, 'pg_namespace') AS s,
+                obj_description('constants.emails'::regclass, 'pg_class') AS v,
+                col_description('constants.emails'::regclass, 1) AS c`,
+      );
+      expect(comments.rows[0]).toEqual({
+        s: `Schema ${text}`,
+        v: `View ${text}`,
+        c: text,
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('decommissions a product in a warehouse that has no sources schema', async () => {
     const knex = await databases.init('POSTGRES_18');
     const prefix = `t${randomBytes(4).toString('hex')}_`;

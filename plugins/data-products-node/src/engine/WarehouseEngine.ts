@@ -1186,8 +1186,10 @@ async function dependentViews(
 }
 
 /**
- * `COMMENT ON` with the text bound as a value: PostgreSQL's own `format()`
- * quotes it, and the resulting statement is run.
+ * `COMMENT ON` with the text bound as a value: PostgreSQL builds the literal
+ * and the resulting statement is run. The literal is a Unicode-escape string
+ * (`U&'...'`) with every `?` written `\003F`: knex turns each `?` of a raw
+ * statement into a bind placeholder (`$1`), even inside a string literal.
  */
 async function comment(
   db: Db,
@@ -1197,10 +1199,12 @@ async function comment(
 ): Promise<void> {
   const target = path.map(p => q(p)).join('.');
   const result = await db.raw(
-    `SELECT pg_catalog.format('COMMENT ON ${kind} ${target.replace(
-      /%/g,
-      '%%',
-    )} IS %L', ?::text) AS statement`,
+    `SELECT 'COMMENT ON ${kind} ${target} IS ' || CASE WHEN v IS NULL THEN 'NULL'
+       ELSE 'U&' || chr(39) || replace(replace(replace(v,
+              chr(92), chr(92) || chr(92)),
+              chr(39), chr(39) || chr(39)),
+              chr(63), chr(92) || '003F') || chr(39) END AS statement
+       FROM (SELECT ?::text AS v) t`,
     [text ?? null],
   );
   await db.raw(result.rows[0].statement);
