@@ -351,6 +351,38 @@ describe('WarehouseEngine', () => {
     }
   });
 
+  it('takes back read access to an operational table no port reads any more', async () => {
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
+    try {
+      const withOrders = demoRequest('sales-crm-customers');
+      withOrders.ports.push({
+        ...withOrders.ports[0],
+        metadata: { name: 'sales-crm-customers-order-ids' },
+        spec: {
+          ...withOrders.ports[0].spec,
+          name: 'order_ids',
+          source: 'sources.erp_orders',
+          columns: [{ name: 'order_id', type: 'INTEGER' }],
+        },
+      });
+      await engine.apply(withOrders);
+      const canRead = async () =>
+        (
+          await knex.raw(
+            "SELECT has_table_privilege(?, 'sources.erp_orders', 'SELECT') AS r",
+            [`${prefix}sales_crm`],
+          )
+        ).rows[0].r;
+      expect(await canRead()).toBe(true);
+      await engine.apply(demoRequest('sales-crm-customers'));
+      expect(await canRead()).toBe(false);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('decommissions a product in a warehouse that has no sources schema', async () => {
     const knex = await databases.init('POSTGRES_18');
     const prefix = `t${randomBytes(4).toString('hex')}_`;

@@ -428,6 +428,63 @@ export class WarehouseEngine {
       }
     }
 
+    // Operational tables that no port reads any more.
+    const sourceTables = new Set(
+      spec.ports
+        .filter(p => p.source)
+        .map(p => `${p.source!.schema}.${p.source!.table}`),
+    );
+    const formerSources = [
+      ...new Set(
+        existingPorts
+          .map(r => r.source_table)
+          .filter((t): t is string => !!t && !sourceTables.has(t)),
+      ),
+    ];
+    for (const former of formerSources) {
+      const [schema, table] = former.split('.');
+      if (
+        !(await exists(
+          trx,
+          `SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ? AND c.relname = ?`,
+          [schema, table],
+        ))
+      ) {
+        continue;
+      }
+      const sql = [
+        `REVOKE SELECT ON ${qualified(schema, table)} FROM ${q(spec.role)}`,
+      ];
+      steps.push({
+        description: `Stop ${spec.role} reading the operational table ${former}, which no port reads any more`,
+        sql,
+        run: async t => {
+          await t.raw(sql[0]);
+        },
+      });
+    }
+    if (
+      formerSources.length > 0 &&
+      sourceTables.size === 0 &&
+      (await exists(
+        trx,
+        'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?',
+        [this.sourceSchema],
+      ))
+    ) {
+      const sql = [
+        `REVOKE USAGE ON SCHEMA ${q(this.sourceSchema)} FROM ${q(spec.role)}`,
+      ];
+      steps.push({
+        description: `Stop ${spec.role} using schema ${this.sourceSchema}`,
+        sql,
+        run: async t => {
+          await t.raw(sql[0]);
+        },
+      });
+    }
+
     // Inputs: the product's role gets the reader role of each declared input.
     const held = owned ? await meta.grantsHeldBy(spec.name) : [];
     for (const input of allInputs) {
