@@ -7,7 +7,6 @@ import {
 import {
   InfoCard,
   ResponseErrorPanel,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -18,6 +17,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import { isDataProduct, ownerRef, relatedRefs } from '../../lib/relations';
+import { CardTable } from '../CardTable';
 
 interface ConsumerRow {
   id: string;
@@ -107,19 +107,11 @@ export function ConsumersCard() {
       title={value ? `Consumers (${value.length})` : 'Consumers'}
       noPadding
     >
-      <Table<ConsumerRow>
+      <CardTable<ConsumerRow>
         columns={columns}
         data={value ?? []}
         isLoading={loading}
-        options={{
-          paging: false,
-          search: false,
-          toolbar: false,
-          padding: 'dense',
-        }}
-        emptyContent={
-          <div style={{ padding: 16 }}>No data product reads this yet.</div>
-        }
+        emptyMessage="No data product reads this yet."
       />
     </InfoCard>
   );

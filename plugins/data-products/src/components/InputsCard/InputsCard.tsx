@@ -7,7 +7,6 @@ import {
 import {
   InfoCard,
   ResponseErrorPanel,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -18,6 +17,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import { isOutputPort, ownerRef, relatedRefs } from '../../lib/relations';
+import { CardTable } from '../CardTable';
 
 interface InputRow {
   id: string;
@@ -107,21 +107,11 @@ export function InputsCard() {
   }
   return (
     <InfoCard title={`Inputs (${inputRefs.length})`} noPadding>
-      <Table<InputRow>
+      <CardTable<InputRow>
         columns={columns}
         data={value ?? []}
         isLoading={loading}
-        options={{
-          paging: false,
-          search: false,
-          toolbar: false,
-          padding: 'dense',
-        }}
-        emptyContent={
-          <div style={{ padding: 16 }}>
-            This data product declares no inputs.
-          </div>
-        }
+        emptyMessage="This data product declares no inputs."
       />
     </InfoCard>
   );

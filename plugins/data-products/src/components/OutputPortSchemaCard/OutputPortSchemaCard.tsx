@@ -1,7 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
-  Table,
   TableColumn,
   WarningPanel,
 } from '@backstage/core-components';
@@ -19,6 +18,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errors';
 import { formatTimestamp } from '../StatusChip';
+import { CardTable } from '../CardTable';
 
 const useStyles = makeStyles(theme => ({
   drift: {
@@ -171,21 +171,11 @@ export function OutputPortSchemaCard() {
           title={`The warehouse differs from the contract in ${status.value.drift.length} column(s)`}
         />
       )}
-      <Table<SchemaRow>
+      <CardTable<SchemaRow>
         columns={columns}
         data={rows}
         isLoading={status.loading}
-        options={{
-          paging: false,
-          search: false,
-          toolbar: false,
-          padding: 'dense',
-        }}
-        emptyContent={
-          <div style={{ padding: 16 }}>
-            This output port declares no columns.
-          </div>
-        }
+        emptyMessage="This output port declares no columns."
       />
     </InfoCard>
   );

@@ -1,0 +1,2 @@
+export { CardTable } from './CardTable';
+export type { CardTableProps } from './CardTable';
