@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { dataProductPermissions } from '@dataproducts/plugin-data-products-common';
 import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
@@ -29,8 +30,19 @@ export const dataProductsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         database: coreServices.database,
         warehouse: warehouseServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ httpAuth, httpRouter, catalog, database, warehouse }) {
+      async init({
+        httpAuth,
+        httpRouter,
+        catalog,
+        database,
+        warehouse,
+        permissions,
+        permissionsRegistry,
+      }) {
+        permissionsRegistry.addPermissions(dataProductPermissions);
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -44,7 +56,9 @@ export const dataProductsPlugin = createBackendPlugin({
             await warehouse.decommission(product.metadata.name);
           },
         });
-        httpRouter.use(createRegistryRouter({ registry, httpAuth }));
+        httpRouter.use(
+          createRegistryRouter({ registry, httpAuth, permissions }),
+        );
       },
     });
   },

@@ -12,3 +12,4 @@ export * from './sourceReferences';
 export * from './guards';
 export * from './refs';
 export * from './validation';
+export * from './permissions';

@@ -11,6 +11,8 @@ import {
   type WarehouseService,
 } from '@dataproducts/plugin-data-products-node';
 import { ConflictError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { dataProductsPlugin } from '../plugin';
 
@@ -47,10 +49,12 @@ describe('registry HTTP API', () => {
 
   const decommission = jest.fn();
 
-  async function start() {
-    const knex = await databases.init('POSTGRES_18');
+  async function start(options: { knex?: Knex; features?: any[] } = {}) {
+    const knex = options.knex ?? (await databases.init('POSTGRES_18'));
+    const extraFeatures = options.features ?? [];
     const { server } = await startTestBackend({
       features: [
+        ...extraFeatures,
         dataProductsPlugin,
         catalogServiceMock.factory(),
         mockServices.database.factory({ knex }),
@@ -146,5 +150,45 @@ describe('registry HTTP API', () => {
       .get('/api/data-products/registry/products')
       .set('Authorization', mockCredentials.user.invalidHeader());
     expect(res.status).toBe(401);
+  });
+
+  it('refuses writes the permission policy denies, and keeps the product', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const url = '/api/data-products/registry/products/sales-crm-customers';
+    const allowed = await start({ knex });
+    expect(
+      (
+        await request(allowed)
+          .put(url)
+          .send({ product, ports: [port] })
+      ).status,
+    ).toBe(201);
+
+    // A second replica on the same database whose policy denies everything.
+    const denied = await start({
+      knex,
+      features: [
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ],
+    });
+    decommission.mockClear();
+    const put = await request(denied)
+      .put(url)
+      .send({
+        product: { ...product, metadata: { ...product.metadata, title: 'X' } },
+        ports: [port],
+      });
+    expect(put.status).toBe(403);
+    expect(put.body.error.message).toBe(
+      'You are not allowed to update the data product "sales-crm-customers" (permission dataproduct.registry.update)',
+    );
+    const del = await request(denied).delete(url);
+    expect(del.status).toBe(403);
+    expect(del.body.error.message).toContain('dataproduct.registry.delete');
+    expect(decommission).not.toHaveBeenCalled();
+
+    const kept = await request(allowed).get(url);
+    expect(kept.status).toBe(200);
+    expect(kept.body.product.metadata.title).toBe('Sales CRM Customers');
   });
 });

@@ -1,4 +1,17 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  dataProductRegistryDeletePermission,
+  dataProductRegistryUpdatePermission,
+} from '@dataproducts/plugin-data-products-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RegistryService } from './RegistryService';
@@ -7,14 +20,37 @@ import type { RegistryService } from './RegistryService';
  * The registry's HTTP API: `GET /registry/products`,
  * `GET /registry/products/:name`, `PUT /registry/products/:name`
  * (body `{ product, ports, status?, error? }`; with `?dryRun=true` it only
- * validates) and `DELETE /registry/products/:name`.
+ * validates) and `DELETE /registry/products/:name`. Writes are checked against
+ * the `dataproduct.registry.update` and `dataproduct.registry.delete`
+ * permissions.
  */
 export function createRegistryRouter(options: {
   registry: RegistryService;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
 }): express.Router {
-  const { registry, httpAuth } = options;
+  const { registry, httpAuth, permissions } = options;
   const router = Router();
+
+  async function authorize(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+    name: string,
+  ) {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You are not allowed to ${
+          permission.attributes.action
+        } the data product ${JSON.stringify(name)} (permission ${
+          permission.name
+        })`,
+      );
+    }
+  }
+
   router.use(express.json({ limit: '5mb' }));
 
   router.get('/registry/products', async (_req, res) => {
@@ -34,6 +70,11 @@ export function createRegistryRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    await authorize(
+      dataProductRegistryUpdatePermission,
+      credentials,
+      req.params.name,
+    );
     const registeredBy =
       credentials.principal.type === 'user'
         ? credentials.principal.userEntityRef
@@ -47,6 +88,14 @@ export function createRegistryRouter(options: {
   });
 
   router.delete('/registry/products/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(
+      dataProductRegistryDeletePermission,
+      credentials,
+      req.params.name,
+    );
     await registry.remove(req.params.name);
     res.status(204).end();
   });
