@@ -48,6 +48,7 @@ describe('validateSchemaName', () => {
     ['public', /dedicated schema/],
     ['information_schema', /dedicated schema/],
     ['Sales', /lower case/],
+    ['sales__crm', /must not contain '__'/],
   ])('rejects %j', (value, message) => {
     expect(validateSchemaName(value)).toMatch(message);
   });

@@ -187,5 +187,10 @@ export function validateSchemaName(value: unknown): string | undefined {
   if (RESERVED_SCHEMA_NAMES.has(name)) {
     return 'must not be a shared schema (public, information_schema): a data product needs a dedicated schema';
   }
+  if (name.includes('__')) {
+    // Reader roles are named <prefix><schema>__<port>_r: a schema without a
+    // double underscore keeps every product's and port's role name distinct.
+    return "must not contain '__' (two underscores separate the schema from the port in role names)";
+  }
   return undefined;
 }

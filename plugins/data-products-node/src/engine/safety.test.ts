@@ -291,6 +291,44 @@ describe('WarehouseEngine safety', () => {
     }
   });
 
+  it('keeps role names of different products distinct: a schema with __ is refused', async () => {
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
+    try {
+      // Schema "a" with port "b__c" and schema "a__b" with port "c" would
+      // both need the reader role <prefix>a__b__c_r.
+      const base = demoRequest('sales-crm-customers');
+      await engine.apply({
+        ...base,
+        product: {
+          ...base.product,
+          spec: { ...base.product.spec, schema: 'a' },
+        },
+        ports: [
+          { ...base.ports[0], spec: { ...base.ports[0].spec, name: 'b__c' } },
+        ],
+      });
+      const before = await catalogSnapshot(knex, prefix);
+      const other = demoRequest('logistics-wms-shipments');
+      await expect(
+        engine.apply({
+          ...other,
+          product: {
+            ...other.product,
+            spec: { ...other.product.spec, schema: 'a__b' },
+          },
+          ports: [
+            { ...other.ports[0], spec: { ...other.ports[0].spec, name: 'c' } },
+          ],
+        }),
+      ).rejects.toThrow(`"a__b"`);
+      expect(await catalogSnapshot(knex, prefix)).toEqual(before);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('refuses a schema that exists but was not made by the portal for the product', async () => {
     const { knex, engine, cleanup } = await createTestWarehouse(databases);
     try {
