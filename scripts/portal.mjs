@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort, portInUse, startEmbeddedPostgres } from './lib/postgres.mjs';
+import {
+  embeddedConnection,
+  freePort,
+  portInUse,
+  startEmbeddedPostgres,
+} from './lib/postgres.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STATE = path.join(ROOT, '.portal');
@@ -80,11 +85,7 @@ async function acquireDatabase({ reuseRunning, dataDir = PG_DATA, port: pgPort }
   const port = pgPort ?? Number(process.env.PORTAL_PG_PORT || 54320);
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (reuseRunning && fs.existsSync(pidFile) && (await portInUse(port))) {
-    return {
-      connection: { host: '127.0.0.1', port, user: 'postgres', password: 'postgres' },
-      external: false,
-      stop: async () => {},
-    };
+    return { connection: embeddedConnection(dataDir, port), external: false, stop: async () => {} };
   }
   say(`starting embedded PostgreSQL on port ${port} (data in ${path.relative(ROOT, dataDir)})`);
   const server = await startEmbeddedPostgres({
@@ -241,7 +242,14 @@ async function waitUntilReady(url, seconds) {
 }
 
 /** Runs the e-commerce scenario against a running portal. */
-async function demo(args, env = process.env) {
+async function demo(args) {
+  // The demo reads customer_activity from the warehouse of the running portal.
+  const env = externalDatabase()
+    ? process.env
+    : {
+        ...process.env,
+        ...databaseEnv(embeddedConnection(PG_DATA, Number(process.env.PORTAL_PG_PORT || 54320))),
+      };
   return run(process.execPath, [path.join(ROOT, 'scripts/demo.mjs'), ...args], { env });
 }
 

