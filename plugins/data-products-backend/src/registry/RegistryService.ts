@@ -3,6 +3,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   DATA_PRODUCTS_API_VERSION,
   DATA_PRODUCT_KIND,
+  getDataProductInputRefs,
   OUTPUT_PORT_KIND,
   validateDataProductEntity,
   validateOutputPortEntity,
@@ -127,22 +128,11 @@ function structuralProblems(
   return problems;
 }
 
-/** The refs of the OutputPort entities a product reads. */
+/** The refs of the OutputPort entities a product reads (registered products are valid). */
 function inputPortRefs(product: DataProductEntityV1alpha1): string[] {
-  return (product.spec.inputs ?? []).flatMap(ref => {
-    try {
-      const parsed = parseEntityRef(ref, {
-        defaultKind: OUTPUT_PORT_KIND,
-        defaultNamespace: 'default',
-      });
-      return parsed.kind.toLocaleLowerCase('en-US') ===
-        OUTPUT_PORT_KIND.toLocaleLowerCase('en-US')
-        ? [stringifyEntityRef(parsed)]
-        : [];
-    } catch {
-      return [];
-    }
-  });
+  return getDataProductInputRefs(product)
+    .filter(ref => ref.kind === OUTPUT_PORT_KIND)
+    .map(ref => stringifyEntityRef(ref));
 }
 
 /**
