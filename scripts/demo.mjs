@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import YAML from 'yaml';
+import { waitFor } from './lib/wait.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PORTAL_URL = (process.env.PORTAL_URL || 'http://localhost:7007').replace(
@@ -26,7 +27,6 @@ const READY_TIMEOUT_MS = 3 * 60 * 1000;
 class DemoError extends Error {}
 
 const say = message => console.log(message);
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
 
 /** The scenario's products as the fixtures describe them: what a person types into the forms. */
@@ -111,23 +111,24 @@ async function request(method, url, { token, body, allow = [] } = {}) {
 }
 
 async function waitForPortal() {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const res = await fetch(`${PORTAL_URL}/.backstage/health/v1/readiness`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      throw new DemoError(
-        `the portal at ${PORTAL_URL} is not ready after ${seconds(
-          READY_TIMEOUT_MS,
-        )}: start it with ./portal start`,
-      );
-    }
-    await sleep(1000);
-  }
+  await waitFor(
+    async () => {
+      const res = await fetch(
+        `${PORTAL_URL}/.backstage/health/v1/readiness`,
+      ).catch(() => undefined); // not listening yet
+      return res?.ok;
+    },
+    {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 1000,
+      onTimeout: () =>
+        new DemoError(
+          `the portal at ${PORTAL_URL} is not ready after ${seconds(
+            READY_TIMEOUT_MS,
+          )}: start it with ./portal start`,
+        ),
+    },
+  );
 }
 
 async function signIn() {
@@ -148,26 +149,26 @@ async function signIn() {
 }
 
 async function waitForEntity(token, kind, name, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await request(
-      'GET',
-      `/api/catalog/entities/by-name/${kind}/default/${name}`,
-      {
-        token,
-        allow: [404],
-      },
-    );
-    if (res.status === 200) return res.body;
-    if (Date.now() > deadline) {
-      throw new DemoError(
-        `${kind}:default/${name} is not in the catalog after ${seconds(
-          timeoutMs,
-        )}`,
+  return waitFor(
+    async () => {
+      const res = await request(
+        'GET',
+        `/api/catalog/entities/by-name/${kind}/default/${name}`,
+        { token, allow: [404] },
       );
-    }
-    await sleep(1000);
-  }
+      return res.status === 200 ? res.body : undefined;
+    },
+    {
+      timeoutMs,
+      intervalMs: 1000,
+      onTimeout: () =>
+        new DemoError(
+          `${kind}:default/${name} is not in the catalog after ${seconds(
+            timeoutMs,
+          )}`,
+        ),
+    },
+  );
 }
 
 /** Runs one scaffolder task to its end, printing each step's outcome. */
@@ -180,15 +181,13 @@ async function runTask(token, { templateRef, values }) {
   const logs = [];
   const steps = new Map();
   let after;
-  const deadline = Date.now() + TASK_TIMEOUT_MS;
-  for (;;) {
+  /** Reads the task's new events; resolves with the outcome once it completed. */
+  const readEvents = async () => {
     const query = after === undefined ? '' : `?after=${after}`;
     const { body: events } = await request(
       'GET',
       `/api/scaffolder/v2/tasks/${taskId}/events${query}`,
-      {
-        token,
-      },
+      { token },
     );
     for (const event of events) {
       after = event.id;
@@ -210,13 +209,16 @@ async function runTask(token, { templateRef, values }) {
         return { taskId, status: task.status, logs, message };
       }
     }
-    if (Date.now() > deadline) {
-      throw new DemoError(
+    return undefined;
+  };
+  return waitFor(readEvents, {
+    timeoutMs: TASK_TIMEOUT_MS,
+    intervalMs: 500,
+    onTimeout: () =>
+      new DemoError(
         `task ${taskId} did not finish within ${seconds(TASK_TIMEOUT_MS)}`,
-      );
-    }
-    await sleep(500);
-  }
+      ),
+  });
 }
 
 function warehouseConnection() {

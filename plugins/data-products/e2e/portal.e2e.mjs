@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { waitFor } from '../../../scripts/lib/wait.mjs';
 
 const ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -94,12 +95,11 @@ const TASK_TIMEOUT_MS = 180_000;
 
 /** Waits until `condition()` is truthy, polling; fails with `message()`. */
 async function until(condition, message, timeoutMs = TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(await message());
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
+  await waitFor(async () => Boolean(await condition()), {
+    timeoutMs,
+    intervalMs: 100,
+    onTimeout: async () => new Error(await message()),
+  });
 }
 
 /** Waits until the input shows `value`. */
