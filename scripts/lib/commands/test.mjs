@@ -1,0 +1,102 @@
+// `./portal test`: lint, type check and every test against PostgreSQL 18,
+// then the warehouse engine's and the scaffolder actions' tests again on
+// PostgreSQL 15, the oldest version the portal supports.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, startEmbeddedPostgres } from '../postgres.mjs';
+import { run, say, scratchDir } from '../process.mjs';
+
+/** The packages whose tests run a second time, on PostgreSQL 15. */
+const POSTGRES_15_PACKAGES = [
+  '@dataproducts/plugin-data-products-node',
+  '@dataproducts/plugin-scaffolder-backend-module-data-products',
+];
+
+/** Sums jest's JSON results over every package. */
+function countTests(resultsFile) {
+  if (!fs.existsSync(resultsFile)) return undefined;
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  return {
+    passed: results.numPassedTests,
+    failed: results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0),
+    skipped: results.numPendingTests + results.numTodoTests,
+  };
+}
+
+/**
+ * The server of PostgreSQL `majorVersion` for the tests: the one its
+ * BACKSTAGE_TEST_DATABASE_POSTGRES<N>_CONNECTION_STRING names, else a
+ * throwaway embedded server.
+ */
+async function testDatabase(majorVersion) {
+  const variable = `BACKSTAGE_TEST_DATABASE_POSTGRES${majorVersion}_CONNECTION_STRING`;
+  if (process.env[variable]) {
+    return { variable, connectionString: process.env[variable], stop: async () => {} };
+  }
+  const dir = scratchDir(`portal-test-pg${majorVersion}-`);
+  const port = await freePort();
+  say(`starting a throwaway embedded PostgreSQL ${majorVersion} for the tests on port ${port}`);
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port, majorVersion });
+  return {
+    variable,
+    connectionString: server.connectionString,
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `backstage-cli repo test` on a PostgreSQL server; resolves with the exit code and the counts. */
+async function runTests({ name, majorVersion, jestArgs, env }) {
+  const resultsFile = path.join(os.tmpdir(), `portal-test-results-${process.pid}-${majorVersion}.json`);
+  const db = await testDatabase(majorVersion);
+  let code;
+  try {
+    const args = ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${resultsFile}`, ...jestArgs];
+    say(`${name}: yarn ${args.join(' ')}`);
+    code = await run('yarn', args, {
+      env: {
+        ...env,
+        [db.variable]: db.connectionString,
+        DATAPRODUCTS_TEST_POSTGRES: `POSTGRES_${majorVersion}`,
+      },
+    });
+  } finally {
+    await db.stop();
+  }
+  const counts = countTests(resultsFile) ?? { passed: 0, failed: 1, skipped: 0 };
+  fs.rmSync(resultsFile, { force: true });
+  return { name, ok: code === 0, counts };
+}
+
+/** Runs lint, the type check and the tests (jest options and paths in `args`); resolves with the exit code. */
+export default async function test({ args }) {
+  const env = { ...process.env, BACKSTAGE_TEST_DISABLE_DOCKER: '1', CI: 'true' };
+  const steps = [];
+  for (const [name, commandArgs] of [
+    ['lint', ['backstage-cli', 'repo', 'lint']],
+    ['type check', ['tsc']],
+  ]) {
+    say(`${name}: yarn ${commandArgs.join(' ')}`);
+    const code = await run('yarn', commandArgs, { env });
+    steps.push({ name, ok: code === 0, counts: { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 } });
+  }
+  steps.push(await runTests({ name: 'tests on PostgreSQL 18', majorVersion: 18, jestArgs: args, env }));
+  steps.push(
+    await runTests({
+      name: 'engine and action tests on PostgreSQL 15',
+      majorVersion: 15,
+      // Last, so that jest does not read the paths in `args` as more project names.
+      jestArgs: [...args, '--selectProjects', ...POSTGRES_15_PACKAGES],
+      env,
+    }),
+  );
+
+  for (const step of steps) say(`${step.ok ? 'ok    ' : 'FAILED'} ${step.name}`);
+  // Lint or type-check failures count as failures too, so the closing line never hides them.
+  const total = key => steps.reduce((sum, step) => sum + step.counts[key], 0);
+  console.log(`${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`);
+  return steps.every(step => step.ok) ? 0 : 1;
+}
