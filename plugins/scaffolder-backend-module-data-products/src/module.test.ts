@@ -22,6 +22,8 @@ describe('scaffolderModuleDataProducts', () => {
       ]);
       for (const action of addActions.mock.calls.flat()) {
         expect(action.supportsDryRun).toBe(true);
+        // The template editor lists them under the action.
+        expect(action.examples.length).toBeGreaterThan(0);
       }
     } finally {
       await backend.stop();

@@ -3,6 +3,7 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
+import { grantExamples, revokeExamples } from './access.examples';
 import { productName } from './shared';
 
 type AccessInput = { product: string; port: string; consumer: string };
@@ -18,18 +19,7 @@ function createAccessAction(
       ? "Lets a consumer data product read an output port: grants the consumer's role the port's reader role."
       : "Takes a consumer data product's read access to an output port away.",
     supportsDryRun: true,
-    examples: [
-      {
-        description: granting ? 'Grant access' : 'Revoke access',
-        example: `steps:
-  - id: ${verb}
-    action: dataproduct:${verb}
-    input:
-      product: dataproduct:default/sales-crm-customers
-      port: customers
-      consumer: dataproduct:default/marketing-customer-360`,
-      },
-    ],
+    examples: granting ? grantExamples : revokeExamples,
     schema: {
       input: {
         product: z =>

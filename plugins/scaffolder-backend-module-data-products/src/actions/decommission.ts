@@ -4,6 +4,7 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
+import { examples } from './decommission.examples';
 import { productName } from './shared';
 
 /**
@@ -23,16 +24,7 @@ export function createDecommissionAction(options: {
     description:
       'Removes a data product from the warehouse: its schema with every port, its roles and grants. Refused while other products read it, unless force is set.',
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Decommission a product nobody reads',
-        example: `steps:
-  - id: decommission
-    action: dataproduct:decommission
-    input:
-      product: dataproduct:default/marketing-customer-360`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         product: z =>

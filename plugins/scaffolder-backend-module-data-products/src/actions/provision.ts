@@ -11,16 +11,14 @@ import type {
   ProvisionPlan,
   WarehouseService,
 } from '@dataproducts/plugin-data-products-node';
+import { examples } from './provision.examples';
 import type { ProductResolver } from './resolver';
-
-type EntityInput = { [key: string]: any; metadata: { name: string } };
-
-type PortOutput = {
-  name: string;
-  object: string;
-  type: string;
-  rowCount: number;
-};
+import {
+  entityInputSchema,
+  portResultsSchema,
+  type EntityInput,
+  type PortResult,
+} from './schemas';
 
 type PlanOutput = {
   product: string;
@@ -30,7 +28,7 @@ type PlanOutput = {
 
 type ProvisionOutput = {
   schema: string;
-  ports: PortOutput[];
+  ports: PortResult[];
   plan: PlanOutput;
 };
 
@@ -38,7 +36,10 @@ function planOutput(plan: ProvisionPlan): PlanOutput {
   return {
     product: plan.product,
     schema: plan.schema,
-    steps: plan.steps.map(s => ({ description: s.description, sql: s.sql })),
+    steps: plan.steps.map(s => ({
+      description: s.description,
+      sql: s.statements.map(statement => statement.sql),
+    })),
   };
 }
 
@@ -66,16 +67,7 @@ export function createProvisionAction(options: {
     description:
       'Provisions a data product in the PostgreSQL warehouse: its schema, roles, and each output port as a table or view matching the declared columns.',
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Provision a product that is in the catalog',
-        example: `steps:
-  - id: provision
-    action: dataproduct:provision
-    input:
-      entityRef: dataproduct:default/marketing-customer-360`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         entityRef: z =>
@@ -84,20 +76,12 @@ export function createProvisionAction(options: {
             .optional()
             .describe('Entity ref of a DataProduct in the catalog'),
         product: z =>
-          z
-            .object({ metadata: z.object({ name: z.string() }).passthrough() })
-            .passthrough()
+          entityInputSchema(z)
             .optional()
             .describe('A DataProduct entity, instead of entityRef'),
         ports: z =>
           z
-            .array(
-              z
-                .object({
-                  metadata: z.object({ name: z.string() }).passthrough(),
-                })
-                .passthrough(),
-            )
+            .array(entityInputSchema(z))
             .optional()
             .describe("The product's OutputPort entities, with product"),
         planOnly: z =>
@@ -109,16 +93,9 @@ export function createProvisionAction(options: {
       output: {
         schema: z => z.string().describe("The product's PostgreSQL schema"),
         ports: z =>
-          z
-            .array(
-              z.object({
-                name: z.string(),
-                object: z.string(),
-                type: z.string(),
-                rowCount: z.number(),
-              }),
-            )
-            .describe('The output ports: schema.table, type and row count'),
+          portResultsSchema(z).describe(
+            'The output ports: schema.table, type and row count',
+          ),
         plan: z =>
           z
             .object({

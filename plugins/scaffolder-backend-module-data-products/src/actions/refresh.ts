@@ -4,14 +4,9 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
+import { examples } from './refresh.examples';
+import { portResultsSchema, type PortResult } from './schemas';
 import { productName } from './shared';
-
-type PortOutput = {
-  name: string;
-  object: string;
-  type: string;
-  rowCount: number;
-};
 
 /**
  * Creates the `dataproduct:refresh` action: rebuilds a product's table ports
@@ -21,7 +16,7 @@ export function createRefreshAction(options: {
   warehouse: WarehouseService;
 }): TemplateAction<
   { product: string; port?: string },
-  { ports: PortOutput[] },
+  { ports: PortResult[] },
   'v2'
 > {
   const { warehouse } = options;
@@ -30,17 +25,7 @@ export function createRefreshAction(options: {
     description:
       "Rebuilds a provisioned data product's table output ports atomically; readers keep seeing the previous rows until the new ones are swapped in.",
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Refresh one port',
-        example: `steps:
-  - id: refresh
-    action: dataproduct:refresh
-    input:
-      product: dataproduct:default/marketing-customer-360
-      port: customer_activity`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         product: z =>
@@ -53,16 +38,9 @@ export function createRefreshAction(options: {
       },
       output: {
         ports: z =>
-          z
-            .array(
-              z.object({
-                name: z.string(),
-                object: z.string(),
-                type: z.string(),
-                rowCount: z.number(),
-              }),
-            )
-            .describe('The refreshed ports with their row counts'),
+          portResultsSchema(z).describe(
+            'The refreshed ports with their row counts',
+          ),
       },
     },
     async handler(ctx) {
@@ -91,7 +69,7 @@ export function createRefreshAction(options: {
         );
         return;
       }
-      const ports: PortOutput[] = [];
+      const ports: PortResult[] = [];
       for (const port of portNames) {
         const result = await ctx.checkpoint({
           key: `dataproduct.refresh.${name}.${port}`,

@@ -192,8 +192,11 @@ describe('dataproduct:register', () => {
     const ctx = createMockActionContext({
       input: { product, ports: [port], timeoutSeconds: 0.05 },
     });
-    await expect(action.handler(ctx as any)).rejects.toThrow(
-      /the catalog still does not show dataproduct:default\/sales-crm-customers, outputport:default\/sales-crm-customers-customers/,
-    );
+    await expect(action.handler(ctx as any)).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(
+        /the catalog still does not show dataproduct:default\/sales-crm-customers, outputport:default\/sales-crm-customers-customers/,
+      ),
+    });
   });
 });

@@ -5,6 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
+  DEFAULT_NAMESPACE,
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
@@ -13,6 +14,7 @@ import {
   InputError,
   NotFoundError,
   ResponseError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -23,14 +25,12 @@ import {
   DATA_PRODUCT_KIND,
   OUTPUT_PORT_KIND,
 } from '@dataproducts/plugin-data-products-common';
-
-/** An entity as the action's input schema accepts it. */
-type EntityInput = { [key: string]: any; metadata: { name: string } };
+import { waitFor } from '../lib/waitFor';
+import { examples } from './register.examples';
+import { entityInputSchema, type EntityInput } from './schemas';
 
 /** The location annotation the registry's entity provider gives a product's entities. */
 const registryLocation = (name: string) => `data-products-registry:${name}`;
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
  * Creates the `dataproduct:register` action: stores a (provisioned) data
@@ -62,24 +62,13 @@ export function createRegisterAction(options: {
     description:
       'Registers a data product and its output ports in the portal registry, which publishes them to the catalog, and waits until the catalog shows them.',
     supportsDryRun: true,
+    examples,
     schema: {
       input: {
-        product: z =>
-          z
-            .object({
-              metadata: z.object({ name: z.string() }).passthrough(),
-            })
-            .passthrough()
-            .describe('The DataProduct entity'),
+        product: z => entityInputSchema(z).describe('The DataProduct entity'),
         ports: z =>
           z
-            .array(
-              z
-                .object({
-                  metadata: z.object({ name: z.string() }).passthrough(),
-                })
-                .passthrough(),
-            )
+            .array(entityInputSchema(z))
             .describe("The product's OutputPort entities"),
         validateOnly: z =>
           z
@@ -105,13 +94,13 @@ export function createRegisterAction(options: {
       const name = product.metadata.name;
       const entityRef = stringifyEntityRef({
         kind: DATA_PRODUCT_KIND,
-        namespace: 'default',
+        namespace: DEFAULT_NAMESPACE,
         name,
       });
       const portEntityRefs = ports.map(port =>
         stringifyEntityRef({
           kind: OUTPUT_PORT_KIND,
-          namespace: 'default',
+          namespace: DEFAULT_NAMESPACE,
           name: port.metadata.name,
         }),
       );
@@ -179,25 +168,28 @@ export function createRegisterAction(options: {
       );
 
       const refs = [entityRef, ...portEntityRefs];
-      const deadline = Date.now() + timeoutSeconds * 1000;
-      for (;;) {
-        const { items } = await catalog.getEntitiesByRefs(
-          { entityRefs: refs, fields: ['kind', 'metadata.name'] },
-          { credentials },
-        );
-        const missing = refs.filter((_, i) => !items[i]);
-        if (missing.length === 0) {
-          break;
-        }
-        if (Date.now() > deadline) {
-          throw new Error(
-            `Data product ${name} is registered, but after ${timeoutSeconds}s the catalog still does not show ${missing.join(
-              ', ',
-            )}; check that the data products catalog module is installed and look for catalog processing errors`,
+      let missing = refs;
+      await waitFor(
+        async () => {
+          const { items } = await catalog.getEntitiesByRefs(
+            { entityRefs: refs, fields: ['kind', 'metadata.name'] },
+            { credentials },
           );
-        }
-        await sleep(pollIntervalMs);
-      }
+          missing = refs.filter((_, i) => !items[i]);
+          return missing.length === 0 ? true : undefined;
+        },
+        {
+          timeoutMs: timeoutSeconds * 1000,
+          intervalMs: pollIntervalMs,
+          signal: ctx.signal,
+          onTimeout: () =>
+            new ServiceUnavailableError(
+              `Data product ${name} is registered, but after ${timeoutSeconds}s the catalog still does not show ${missing.join(
+                ', ',
+              )}; check that the data products catalog module is installed and look for catalog processing errors`,
+            ),
+        },
+      );
       ctx.logger.info(`The catalog shows ${refs.join(', ')}`);
     },
   });
