@@ -24,6 +24,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { DEMO_PRODUCTS, TEST_DATABASE_ID } from '../__testUtils__/warehouse';
+import { waitFor } from '../lib/waitFor';
 import { scaffolderModuleDataProducts } from '../module';
 
 // The e-commerce scenario end to end: the real catalog and scaffolder with
@@ -70,12 +72,6 @@ const closingDatabaseServiceFactory = createServiceFactory({
 });
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const DEMO_PRODUCTS = [
-  'sales-crm-customers',
-  'sales-erp-orders',
-  'logistics-wms-shipments',
-  'marketing-customer-360',
-];
 
 type Connection = {
   host: string;
@@ -130,7 +126,7 @@ function runDemo(
 }
 
 describe('the e-commerce scenario', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+  const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
   const id = randomBytes(4).toString('hex');
   const prefix = `e2e${id}_`;
   const warehouseDatabase = `${prefix}warehouse`;
@@ -212,20 +208,17 @@ describe('the e-commerce scenario', () => {
     };
   };
 
-  async function eventually<T>(
+  /** Waits up to `timeoutMs` for `probe` to return a value, polling. */
+  const eventually = <T>(
     probe: () => Promise<T | undefined>,
     what: string,
     timeoutMs = 60_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}`);
-      await new Promise(r => setTimeout(r, 500));
-    }
-  }
+  ) =>
+    waitFor(probe, {
+      timeoutMs,
+      intervalMs: 500,
+      onTimeout: () => new Error(`timed out waiting for ${what}`),
+    });
 
   async function runTask(
     call: ReturnType<typeof http>,
@@ -258,7 +251,7 @@ describe('the e-commerce scenario', () => {
   }
 
   beforeAll(async () => {
-    const testDatabase = await databases.init('POSTGRES_18');
+    const testDatabase = await databases.init(TEST_DATABASE_ID);
     const c = testDatabase.client.config.connection as Connection;
     connection = {
       host: c.host,
