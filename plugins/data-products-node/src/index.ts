@@ -5,9 +5,12 @@
  */
 export { WarehouseEngine } from './engine/WarehouseEngine';
 export type { WarehouseEngineOptions } from './engine/WarehouseEngine';
+export type { AccessRequest } from './engine/access';
 export type {
   ApplyResult,
   DecommissionResult,
+  PlanCheck,
+  PlanStatement,
   PlanStep,
   PortResult,
   ProvisionPlan,
@@ -16,6 +19,7 @@ export type {
 } from './engine/types';
 export { columnDrift, describeDrift } from './engine/contract';
 export { METADATA_SCHEMA } from './engine/metadata';
+export { MINIMUM_POSTGRES_MAJOR } from './engine/setUp';
 export { warehouseServiceRef } from './service';
 export type { WarehouseService } from './service';
 export {

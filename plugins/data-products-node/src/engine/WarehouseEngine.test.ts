@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   createTestWarehouse,
+  createWarehouseTestDatabases,
   demoRequest,
   dropRoles,
   loadDemo,
   provisionDemo,
-} from '../__testUtils__/warehouse';
+  uniqueRolePrefix,
+  warehouseTestDatabaseId,
+} from '../testUtils';
+import { RoleNames } from './spec';
 import { ProvisionRequest } from './types';
 import { WarehouseEngine } from './WarehouseEngine';
 
@@ -51,7 +53,7 @@ function viewConsumer(
 }
 
 describe('WarehouseEngine', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+  const databases = createWarehouseTestDatabases();
 
   it('provisions the four demo products from their entity definitions', async () => {
     const { knex, engine, cleanup } = await createTestWarehouse(databases);
@@ -384,8 +386,8 @@ describe('WarehouseEngine', () => {
   });
 
   it('decommissions a product in a warehouse that has no sources schema', async () => {
-    const knex = await databases.init('POSTGRES_18');
-    const prefix = `t${randomBytes(4).toString('hex')}_`;
+    const knex = await databases.init(warehouseTestDatabaseId());
+    const prefix = uniqueRolePrefix();
     const engine = new WarehouseEngine({ knex, rolePrefix: prefix });
     try {
       const product = viewConsumer('constants', 'SELECT 1 AS one', [
@@ -399,7 +401,7 @@ describe('WarehouseEngine', () => {
         'SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?)',
         [prefix],
       );
-      expect(roles.rows).toEqual([]);
+      expect(roles.rows).toEqual([{ rolname: new RoleNames(prefix).engine }]);
     } finally {
       await dropRoles(knex, prefix);
     }

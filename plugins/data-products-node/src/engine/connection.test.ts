@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
+import { warehouseTestConnectionString } from '../testUtils';
 import { connectWarehouse, readWarehouseConfig } from './connection';
 
-// The same server TestDatabases uses (the tests need it anyway).
-const server =
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING ?? '';
+const server = warehouseTestConnectionString();
 
 describe('warehouse connection', () => {
   it('defaults to the backend database server and dataproducts_warehouse', () => {

@@ -1,44 +1,7 @@
-import { Knex } from 'knex';
 import {
   ColumnDrift,
   normalizeColumnType,
-  WarehouseColumn,
 } from '@dataproducts/plugin-data-products-common';
-
-/** The columns of a table or view as PostgreSQL reports them, in order. */
-export async function readColumns(
-  db: Knex | Knex.Transaction,
-  schema: string,
-  relation: string,
-): Promise<WarehouseColumn[]> {
-  const result = await db.raw(
-    `SELECT a.attname AS name,
-            pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
-            NOT a.attnotnull AS nullable,
-            pg_catalog.col_description(a.attrelid, a.attnum) AS description
-       FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attnum`,
-    // By name, not to_regclass(): that needs USAGE on the schema, which an
-    // admin that is not a superuser does not have.
-    [schema, relation],
-  );
-  return result.rows.map(
-    (r: {
-      name: string;
-      type: string;
-      nullable: boolean;
-      description: string | null;
-    }) => ({
-      name: r.name,
-      type: r.type,
-      nullable: r.nullable,
-      ...(r.description ? { description: r.description } : {}),
-    }),
-  );
-}
 
 function normalized(type: string): string {
   try {

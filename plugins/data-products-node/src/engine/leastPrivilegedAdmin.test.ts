@@ -1,25 +1,63 @@
-import knexFactory from 'knex';
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 import {
+  connectAs,
   createTestWarehouse,
+  createWarehouseTestDatabases,
   DEMO_ORDER,
+  dropRoles,
   provisionDemo,
-} from '../__testUtils__/warehouse';
+} from '../testUtils';
+import { RoleNames } from './spec';
 import { WarehouseEngine } from './WarehouseEngine';
 
 jest.setTimeout(120_000);
 
-// The same server TestDatabases uses (the tests need it anyway).
-const server =
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING ?? '';
+/** How `user` relates to each product role of the prefix, by pg_has_role. */
+async function membership(knex: Knex, user: string, prefix: string) {
+  const result = await knex.raw(
+    `SELECT pg_has_role(?, rolname, 'USAGE') AS usage, pg_has_role(?, rolname, 'MEMBER') AS member
+       FROM pg_roles
+      WHERE starts_with(rolname, ?) AND rolname NOT LIKE '%\\_\\_%'
+        AND NOT rolcanlogin
+      ORDER BY rolname`,
+    [user, user, prefix],
+  );
+  return result.rows;
+}
 
 describe('WarehouseEngine with a least-privileged admin', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+  const databases = createWarehouseTestDatabases();
+
+  it('acts as product roles through a NOINHERIT engine role that holds none of their rights', async () => {
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
+    try {
+      await provisionDemo(engine);
+      const engineRole = new RoleNames(prefix).engine;
+      // A superuser holds every right anyway; what matters is that the
+      // engine role passes none on, on every supported version.
+      expect(await membership(knex, engineRole, prefix)).toEqual(
+        DEMO_ORDER.map(() => ({ usage: false, member: true })),
+      );
+      const attributes = await knex.raw(
+        'SELECT rolinherit, rolcanlogin FROM pg_roles WHERE rolname = ?',
+        [engineRole],
+      );
+      expect(attributes.rows).toEqual([
+        { rolinherit: false, rolcanlogin: false },
+      ]);
+    } finally {
+      await cleanup();
+    }
+  });
 
   it('provisions, grants and decommissions as a CREATEROLE user that is not a superuser', async () => {
     const { knex, prefix, cleanup } = await createTestWarehouse(databases);
     const admin = `${prefix}admin`;
+    // A warehouse the admin sets up itself: no metadata, no engine role yet.
     await knex.raw('DROP SCHEMA dataproducts_meta CASCADE');
+    await dropRoles(knex, prefix);
     const database = (await knex.raw('SELECT current_database() AS db')).rows[0]
       .db;
     await knex.raw(`CREATE ROLE "${admin}" LOGIN PASSWORD 'bench' CREATEROLE`);
@@ -30,11 +68,7 @@ describe('WarehouseEngine with a least-privileged admin', () => {
     await knex.raw(
       `GRANT SELECT ON ALL TABLES IN SCHEMA sources TO "${admin}" WITH GRANT OPTION`,
     );
-    const url = new URL(server);
-    url.username = admin;
-    url.password = 'bench';
-    url.pathname = `/${database}`;
-    const adminKnex = knexFactory({ client: 'pg', connection: url.toString() });
+    const adminKnex = connectAs(knex, admin, 'bench');
     try {
       const engine = new WarehouseEngine({
         knex: adminKnex,
@@ -62,6 +96,10 @@ describe('WarehouseEngine with a least-privileged admin', () => {
       await expect(
         adminKnex.raw('SELECT count(*) FROM marketing_360.customer_activity'),
       ).rejects.toThrow(/permission denied/);
+      // It can act as each product role, without holding the role's rights.
+      expect(await membership(knex, admin, prefix)).toEqual(
+        DEMO_ORDER.map(() => ({ usage: false, member: true })),
+      );
       for (const name of [...DEMO_ORDER].reverse()) {
         await engine.decommission(name);
       }
@@ -69,7 +107,9 @@ describe('WarehouseEngine with a least-privileged admin', () => {
         'SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?)',
         [prefix],
       );
-      expect(roles.rows.map((r: any) => r.rolname)).toEqual([admin]);
+      expect(roles.rows.map((r: any) => r.rolname).sort()).toEqual(
+        [admin, new RoleNames(prefix).engine].sort(),
+      );
     } finally {
       await adminKnex.destroy();
       await cleanup();

@@ -1,10 +1,11 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   catalogSnapshot,
+  createWarehouseTestDatabases,
   createTestWarehouse,
   demoRequest,
   provisionDemo,
-} from '../__testUtils__/warehouse';
+} from '../testUtils';
+import { RoleNames } from './spec';
 import { ProvisionRequest } from './types';
 
 jest.setTimeout(120_000);
@@ -28,7 +29,7 @@ const CUSTOMERS_MODEL = `SELECT
 FROM FROM_CLAUSE AS c`;
 
 describe('WarehouseEngine least privilege and refresh', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+  const databases = createWarehouseTestDatabases();
 
   it('runs model SQL as the product role: sources and undeclared products are unreadable', async () => {
     const { knex, engine, prefix, cleanup } = await createTestWarehouse(
@@ -227,7 +228,10 @@ describe('WarehouseEngine least privilege and refresh', () => {
         await engine.decommission('logistics-wms-shipments'),
       ).toMatchObject({ removed: false });
       const snapshot = await catalogSnapshot(knex, prefix);
-      expect(snapshot.roles).toEqual([]);
+      // Only the portal's engine role stays, as the metadata schema does.
+      expect(snapshot.roles).toEqual([
+        { rolname: new RoleNames(prefix).engine },
+      ]);
       expect(snapshot.namespaces.map((r: any) => r.nspname)).not.toContain(
         'sales_crm',
       );

@@ -1,12 +1,12 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   catalogSnapshot,
+  createWarehouseTestDatabases,
   createTestWarehouse,
   demoRequest,
   loadDemo,
   originalCustomerActivityModel,
   provisionDemo,
-} from '../__testUtils__/warehouse';
+} from '../testUtils';
 import { ProvisionRequest } from './types';
 import { WarehouseEngine } from './WarehouseEngine';
 
@@ -27,7 +27,7 @@ async function tableDigest(knex: any, table: string) {
 }
 
 describe('WarehouseEngine safety', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+  const databases = createWarehouseTestDatabases();
 
   it('converges: a second apply changes nothing', async () => {
     const { knex, engine, prefix, cleanup } = await createTestWarehouse(
@@ -387,7 +387,7 @@ describe('WarehouseEngine safety', () => {
         `Let ${prefix}sales_crm read the operational table sources.crm_customers`,
         'Build table sales_crm.customers from sources.crm_customers, check it against the declared columns and swap it in',
       ]);
-      expect(plan.steps[5].sql.join('\n')).toContain(
+      expect(plan.steps[5].statements.map(s => s.sql).join('\n')).toContain(
         'CREATE TABLE "sales_crm"."_dp_next_customers" AS\nSELECT CAST("id" AS integer) AS "id"',
       );
       expect(await catalogSnapshot(knex, prefix)).toEqual(before);

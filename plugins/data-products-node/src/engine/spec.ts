@@ -1,13 +1,9 @@
+import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   normalizeColumnType,
   OutputPortType,
 } from '@dataproducts/plugin-data-products-common';
-import {
-  MatchedReference,
-  matchModelReferences,
-  singleStatement,
-} from './model';
 import { boundedName, checkIdentifier, checkSchemaName } from './sql';
 import { ProvisionRequest, ResolvedInput } from './types';
 
@@ -27,8 +23,8 @@ export interface PortSpec {
   readerRole: string;
   /** Source-aligned: the operational table. */
   source?: { schema: string; table: string };
-  /** Consumer-aligned: the model (single statement) and its matched references. */
-  model?: { text: string; references: MatchedReference[] };
+  /** Consumer-aligned: the model SQL as written, compiled when the port is planned. */
+  model?: string;
 }
 
 /** A product, validated and ready to plan. */
@@ -45,22 +41,19 @@ export interface ProductSpec {
 const NORMALIZED_TYPE =
   /^[a-z]+(?: [a-z]+)*(?:\(\d{1,8}(?:,\d{1,4})?\))?(?: [a-z]+)*$/;
 
-const ENTITY_NAME = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
-
-/** Checks an entity name (a value, never an identifier), naming it when invalid. */
+/**
+ * Checks an entity name (a value, never an identifier) with the catalog's own
+ * rule, naming it when invalid.
+ */
 export function checkEntityName(value: unknown, what: string): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 63 ||
-    !ENTITY_NAME.test(value)
-  ) {
+  if (!KubernetesValidatorFunctions.isValidObjectName(value)) {
     throw new InputError(
       `Invalid ${what} ${JSON.stringify(
         value,
-      )}: must be a catalog entity name (letters, digits and single - _ . between them, at most 63 characters)`,
+      )}: must be a catalog entity name (letters and digits, with - _ . between them, at most 63 characters)`,
     );
   }
-  return value;
+  return value as string;
 }
 
 /** Names of the roles the engine creates. */
@@ -82,6 +75,17 @@ export class RoleNames {
   reader(schema: string, port: string): string {
     return boundedName(`${this.prefix}${schema}__${port}_r`);
   }
+
+  /**
+   * The portal's NOLOGIN NOINHERIT role that is a member of every product
+   * role and is granted to the engine's user: the user can `SET ROLE` to a
+   * product role through it without inheriting the product's privileges.
+   * Product roles are `<prefix><schema>` and a schema holds no `__`; reader
+   * roles end in `_r`: this name is neither.
+   */
+  get engine(): string {
+    return `${this.prefix}portal__engine`;
+  }
 }
 
 /** Name of the helper object a port is built into before the swap. */
@@ -97,7 +101,7 @@ export const BUILD_FUNCTION = '_dataproducts_build';
  * column type, source table and `source()` reference. Throws an `InputError`
  * naming the offending value.
  */
-export function describeProduct(
+export function toProductSpec(
   request: ProvisionRequest,
   options: {
     roles: RoleNames;
@@ -243,11 +247,7 @@ export function describeProduct(
         ),
       };
     } else if (typeof port.spec.model === 'string' && port.spec.model.trim()) {
-      const text = singleStatement(portName, port.spec.model);
-      spec.model = {
-        text,
-        references: matchModelReferences(portName, text, inputs),
-      };
+      spec.model = port.spec.model;
     } else {
       throw new InputError(
         `Output port '${portName}' needs either a source (an operational table) or a model (SQL)`,

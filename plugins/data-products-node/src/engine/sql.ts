@@ -31,20 +31,32 @@ export function checkSchemaName(value: unknown, what: string): string {
   return value as string;
 }
 
-/**
- * Quotes an identifier. Every identifier reaching this function has been
- * validated; the check is repeated so that nothing unsafe is ever spliced.
- */
-export function q(name: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name) || Buffer.byteLength(name) > 63) {
-    throw new InputError(`Refusing unsafe identifier ${JSON.stringify(name)}`);
-  }
-  return `"${name}"`;
+// pg ships no type declarations: these are the two quoting functions it
+// exports (pg/lib/utils.js), typed here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pg: {
+  escapeIdentifier(name: string): string;
+  escapeLiteral(value: string): string;
+} = require('pg');
+
+/** `"name"`, quoted by pg's `escapeIdentifier`. */
+export function escapeIdentifier(name: string): string {
+  return pg.escapeIdentifier(name);
+}
+
+/** A string literal, quoted by pg's `escapeLiteral` (`E'...'` when it holds a backslash). */
+export function escapeLiteral(value: string): string {
+  return pg.escapeLiteral(value);
 }
 
 /** `"schema"."name"` */
-export function qualified(schema: string, name: string): string {
-  return `${q(schema)}.${q(name)}`;
+export function qualifiedName(schema: string, name: string): string {
+  return `${escapeIdentifier(schema)}.${escapeIdentifier(name)}`;
+}
+
+/** A literal for `COMMENT ON ... IS`: the text, or `NULL` to remove the comment. */
+export function commentLiteral(text: string | undefined | null): string {
+  return text ? escapeLiteral(text) : 'NULL';
 }
 
 /**

@@ -25,15 +25,53 @@ export interface ProvisionRequest {
   inputs?: ResolvedInput[];
 }
 
-/** One step of a plan, in words and in SQL. */
-export interface PlanStep {
-  /** What the step does, in words. */
-  description: string;
-  /** The SQL it runs (the model SQL compiled, identifiers quoted). */
-  sql: string[];
+/** One SQL statement of a plan step. */
+export interface PlanStatement {
+  /** The statement, exactly as it runs. */
+  sql: string;
+  /**
+   * The role it runs as (`SET LOCAL ROLE`); absent when it runs as the
+   * engine's own user.
+   */
+  role?: string;
 }
 
-/** The ordered steps `apply` would take. Empty `steps` means nothing to do. */
+/**
+ * A check made between two statements of a step: the columns of an object
+ * the step has just built must be exactly the declared ones, else the run
+ * fails and nothing of it stays.
+ */
+export interface PlanCheck {
+  /** Index of the statement after which the check runs. */
+  after: number;
+  /** What is checked, in words. */
+  description: string;
+  /** The product and port the object is built for. */
+  product: string;
+  port: string;
+  /** The object whose columns are read from `pg_attribute`. */
+  relation: { schema: string; name: string };
+  /** The declared columns (types as PostgreSQL's `format_type()` spells them). */
+  columns: Array<{ name: string; type: string }>;
+}
+
+/**
+ * One step of a plan: what it does in words, the statements it runs in
+ * order, and the checks made between them.
+ */
+export interface PlanStep {
+  /** Stable within a plan, e.g. `build:customers`. */
+  id: string;
+  /** What the step does, in words. */
+  description: string;
+  statements: PlanStatement[];
+  checks?: PlanCheck[];
+}
+
+/**
+ * The ordered steps `apply` would take, exactly as its runner executes them.
+ * Empty `steps` means nothing to do.
+ */
 export interface ProvisionPlan {
   product: string;
   schema: string;

@@ -3,8 +3,6 @@ import { Knex } from 'knex';
 /** The schema in the warehouse database where the portal keeps its own bookkeeping. */
 export const METADATA_SCHEMA = 'dataproducts_meta';
 
-const M = `"${METADATA_SCHEMA}"`;
-
 /** A product the portal provisioned. */
 export interface ProductRow {
   product: string;
@@ -41,51 +39,6 @@ export interface GrantRow {
   port: string;
   consumer: string;
   granted_at: Date;
-}
-
-/** Creates the metadata schema and tables when missing (serialised across replicas). */
-export async function ensureMetadata(knex: Knex): Promise<void> {
-  await knex.transaction(async trx => {
-    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
-      'dataproducts:metadata',
-    ]);
-    await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${M}`);
-    await trx.raw(`REVOKE ALL ON SCHEMA ${M} FROM PUBLIC`);
-    await trx.raw(`
-      CREATE TABLE IF NOT EXISTS ${M}.products (
-        product text PRIMARY KEY,
-        schema_name text NOT NULL UNIQUE,
-        role_name text NOT NULL UNIQUE,
-        description text,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await trx.raw(`
-      CREATE TABLE IF NOT EXISTS ${M}.ports (
-        product text NOT NULL REFERENCES ${M}.products (product) ON DELETE CASCADE,
-        port text NOT NULL,
-        port_type text NOT NULL,
-        reader_role text NOT NULL UNIQUE,
-        definition_hash text NOT NULL,
-        build_sql text NOT NULL,
-        model_text text,
-        columns jsonb NOT NULL,
-        description text,
-        source_table text,
-        row_count bigint,
-        last_built_at timestamptz,
-        PRIMARY KEY (product, port)
-      )`);
-    await trx.raw(`
-      CREATE TABLE IF NOT EXISTS ${M}.grants (
-        product text NOT NULL,
-        port text NOT NULL,
-        consumer text NOT NULL REFERENCES ${M}.products (product) ON DELETE CASCADE,
-        granted_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (product, port, consumer),
-        FOREIGN KEY (product, port) REFERENCES ${M}.ports (product, port) ON DELETE CASCADE
-      )`);
-  });
 }
 
 /** Typed access to the metadata tables inside a transaction. */

@@ -1,0 +1,114 @@
+import { Knex } from 'knex';
+import type {
+  DataProductEntityV1alpha1,
+  DataProductStatus,
+  OutputPortEntityV1alpha1,
+  OutputPortStatus,
+} from '@dataproducts/plugin-data-products-common';
+import { readColumns, relationKind, schemaExists } from './catalog';
+import { columnDrift } from './contract';
+import { isPgError } from './errors';
+import { Metadata, PortRow, ProductRow } from './metadata';
+import { escapeIdentifier, qualifiedName } from './sql';
+
+type Db = Knex | Knex.Transaction;
+
+/**
+ * Rows in a port: tables as of their last build, views counted live as the
+ * product's role (the role the view reads its inputs with).
+ */
+export async function countRows(
+  db: Db,
+  product: Pick<ProductRow, 'schema_name' | 'role_name'>,
+  row: PortRow,
+): Promise<number> {
+  if (row.port_type === 'postgres-table' && row.row_count !== null) {
+    return Number(row.row_count);
+  }
+  const count = async (trx: Knex.Transaction) => {
+    await trx.raw(`SET LOCAL ROLE ${escapeIdentifier(product.role_name)}`);
+    const result = await trx.raw(
+      `SELECT count(*)::bigint AS n FROM ${qualifiedName(
+        product.schema_name,
+        row.port,
+      )}`,
+    );
+    await trx.raw('RESET ROLE');
+    return Number(result.rows[0].n);
+  };
+  return (db as Knex.Transaction).isTransaction
+    ? count(db as Knex.Transaction)
+    : (db as Knex).transaction(count);
+}
+
+/**
+ * What really exists for a product: its objects, their actual columns and
+ * types, row counts, when each was last built, drift from the declared
+ * columns, and the products holding grants on its ports.
+ */
+export async function inspectProduct(
+  knex: Knex,
+  name: string,
+  product: DataProductEntityV1alpha1 | string,
+  ports?: OutputPortEntityV1alpha1[],
+): Promise<DataProductStatus> {
+  const meta = new Metadata(knex);
+  const row = await meta.product(name);
+  const schema =
+    typeof product === 'string' ? row?.schema_name ?? '' : product.spec.schema;
+  const rows = row ? await meta.ports(name) : [];
+  const provisioned =
+    !!row && row.schema_name === schema && (await schemaExists(knex, schema));
+
+  const declared =
+    ports?.map(p => ({
+      name: String(p.spec.name),
+      type: p.spec.type,
+      columns: (p.spec.columns ?? []).map(c => ({
+        name: c.name,
+        type: c.type,
+      })),
+    })) ??
+    rows.map(r => ({ name: r.port, type: r.port_type, columns: r.columns }));
+
+  const statuses: OutputPortStatus[] = [];
+  for (const port of declared) {
+    const portRow = rows.find(r => r.port === port.name);
+    const kind = provisioned
+      ? await relationKind(knex, schema, port.name)
+      : undefined;
+    const columns = kind ? await readColumns(knex, schema, port.name) : [];
+    const status: OutputPortStatus = {
+      name: port.name,
+      object: `${schema}.${port.name}`,
+      type: port.type,
+      exists: !!kind,
+      columns,
+      drift: kind ? columnDrift(port.columns, columns) : [],
+    };
+    if (kind && portRow) {
+      try {
+        status.rowCount = await countRows(knex, row!, portRow);
+      } catch (error) {
+        // A view whose product lost read access to an input: it exists but cannot be counted.
+        if (!isPgError(error) || error.code !== '42501') {
+          throw error;
+        }
+      }
+      status.lastBuiltAt = portRow.last_built_at
+        ? new Date(portRow.last_built_at).toISOString()
+        : undefined;
+    }
+    statuses.push(status);
+  }
+  const consumers = row
+    ? [
+        ...new Set(
+          (await meta.grantsOn(name))
+            .filter(g => g.consumer !== name)
+            .map(g => g.consumer),
+        ),
+      ].sort()
+    : [];
+  return { product: name, schema, provisioned, ports: statuses, consumers };
+}

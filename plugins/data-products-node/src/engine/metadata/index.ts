@@ -1,0 +1,6 @@
+export { Metadata, METADATA_SCHEMA } from './Metadata';
+export type { GrantRow, PortRow, ProductRow } from './Metadata';
+export { migrateMetadata, METADATA_VERSION_TABLE } from './migrate';
+export type { MetadataVersions } from './migrate';
+export { METADATA_MIGRATIONS } from './migrations';
+export type { MetadataMigration } from './migrations';

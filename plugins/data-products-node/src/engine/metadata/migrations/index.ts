@@ -1,0 +1,7 @@
+import { initialLayout } from './0001_initialLayout';
+import { MetadataMigration } from './types';
+
+export type { MetadataMigration } from './types';
+
+/** Every metadata migration, in version order. */
+export const METADATA_MIGRATIONS: MetadataMigration[] = [initialLayout];

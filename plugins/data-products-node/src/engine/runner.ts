@@ -1,0 +1,105 @@
+import { Knex } from 'knex';
+import { readColumns } from './catalog';
+import { columnDrift } from './contract';
+import { contractError } from './errors';
+import { escapeIdentifier } from './sql';
+import { PlanCheck, PlanStep } from './types';
+
+/** What one statement returned. */
+export interface StatementResult {
+  rows: Array<Record<string, unknown>>;
+}
+
+/**
+ * A plan step as the runner takes it: the step itself, how to explain a
+ * statement that failed, and the bookkeeping to record once it ran.
+ */
+export interface RunnableStep extends PlanStep {
+  /** Turns PostgreSQL's error from `statements[index]` into one for the user. */
+  explainFailure?(error: unknown, index: number): Error;
+  /** Writes the metadata rows for what the step did, as the engine's user. */
+  record?(trx: Knex.Transaction, results: StatementResult[]): Promise<void>;
+}
+
+/** The step as data, as a plan shows it. */
+export function toPlanStep(step: RunnableStep): PlanStep {
+  const { id, description, statements, checks } = step;
+  return checks?.length
+    ? { id, description, statements, checks }
+    : { id, description, statements };
+}
+
+/** The pg client under a knex transaction. */
+interface PgConnection {
+  query(config: {
+    text: string;
+    queryMode: 'extended';
+  }): Promise<StatementResult>;
+}
+
+/**
+ * Runs a statement exactly as written on the transaction's own connection.
+ * Not through knex, which would take every `?` (in a comment, in a model) for
+ * a placeholder; and with the extended protocol, which never runs more than
+ * one statement from one string.
+ */
+function execute(
+  connection: PgConnection,
+  sql: string,
+): Promise<StatementResult> {
+  return connection.query({ text: sql, queryMode: 'extended' });
+}
+
+async function check(trx: Knex.Transaction, planned: PlanCheck) {
+  const actual = await readColumns(
+    trx,
+    planned.relation.schema,
+    planned.relation.name,
+  );
+  const drift = columnDrift(planned.columns, actual);
+  if (drift.length > 0) {
+    throw contractError(planned.product, planned.port, drift);
+  }
+}
+
+/**
+ * Runs steps in order inside the caller's transaction: each statement as the
+ * role it names (`SET LOCAL ROLE`, else the engine's user), the checks after
+ * the statement they follow, then the step's bookkeeping. The first failure
+ * throws, and the caller's transaction rolls everything back.
+ */
+export async function runSteps(
+  trx: Knex.Transaction,
+  steps: RunnableStep[],
+): Promise<void> {
+  const connection: PgConnection = await trx.client.acquireConnection();
+  for (const step of steps) {
+    let role: string | undefined;
+    const results: StatementResult[] = [];
+    for (const [index, statement] of step.statements.entries()) {
+      if (statement.role !== role) {
+        await execute(
+          connection,
+          statement.role
+            ? `SET LOCAL ROLE ${escapeIdentifier(statement.role)}`
+            : 'RESET ROLE',
+        );
+        role = statement.role;
+      }
+      try {
+        results.push(await execute(connection, statement.sql));
+      } catch (error) {
+        throw step.explainFailure ? step.explainFailure(error, index) : error;
+      }
+      for (const planned of step.checks ?? []) {
+        if (planned.after === index) {
+          await check(trx, planned);
+        }
+      }
+    }
+    if (role) {
+      await execute(connection, 'RESET ROLE');
+    }
+    await step.record?.(trx, results);
+  }
+}
