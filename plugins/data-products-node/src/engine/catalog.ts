@@ -7,8 +7,8 @@ import type { WarehouseColumn } from '@dataproducts/plugin-data-products-common'
 
 type Db = Knex | Knex.Transaction;
 
-/** `r` for a table, `v` for a view, another `pg_class.relkind`, or undefined when missing. */
-export type RelationKind = 'r' | 'v' | string;
+/** A `pg_class.relkind`: `r` for a table, `v` for a view. */
+export type RelationKind = string;
 
 const RELATION_OID = `SELECT c.oid FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

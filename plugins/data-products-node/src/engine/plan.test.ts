@@ -40,7 +40,7 @@ async function applyAndCapture(
     const sent: Sent[] = spy.mock.calls.map(sentText);
     const executed: PlanStatement[] = [];
     let role: string | undefined;
-    for (const { text, extended } of sent.filter(s => s.extended)) {
+    for (const { text } of sent.filter(s => s.extended)) {
       const setRole = /^SET LOCAL ROLE "(.+)"$/.exec(text);
       if (setRole) {
         role = setRole[1];

@@ -69,12 +69,6 @@ export class Metadata {
       .first();
   }
 
-  portByReaderRole(role: string): Promise<PortRow | undefined> {
-    return this.db<PortRow>(`${METADATA_SCHEMA}.ports`)
-      .where({ reader_role: role })
-      .first();
-  }
-
   /** Grants on this product's ports. */
   grantsOn(product: string): Promise<GrantRow[]> {
     return this.db<GrantRow>(`${METADATA_SCHEMA}.grants`)
