@@ -173,8 +173,7 @@ export async function planBuild(
     }, check it against the declared columns and ${replacement}`,
     statements,
     checks,
-    explainFailure: (error, index) =>
-      failures.get(index)?.(error) ?? (error as Error),
+    explainFailure: (error, index) => failures.get(index)?.(error),
     record: (trx, results: StatementResult[]) =>
       options.record(trx, Number(results[rowCountFrom].rows[0].n)),
   };

@@ -1,4 +1,5 @@
 import {
+  catalogSnapshot,
   createTestWarehouse,
   createWarehouseTestDatabases,
   DEMO_ORDER,
@@ -242,6 +243,34 @@ describe('plans are what apply runs', () => {
         },
         { sql: `DROP ROLE IF EXISTS "${prefix}sales_crm__order_ids_r"` },
       ]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('names the step and the statement that failed, and leaves everything as it was', async () => {
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
+    try {
+      await engine.apply(demoRequest('sales-crm-customers'));
+      // Something outside the product's schema that its role owns.
+      await knex.raw('CREATE TABLE public.kept_by_hand (id integer)');
+      await knex.raw(
+        `ALTER TABLE public.kept_by_hand OWNER TO "${prefix}sales_crm"`,
+      );
+      const before = await catalogSnapshot(knex, prefix);
+      await expect(
+        engine.decommission('sales-crm-customers'),
+      ).rejects.toMatchObject({
+        message: expect.stringMatching(
+          new RegExp(
+            `^Step drop-product-role \\(Drop role ${prefix}sales_crm with its grants\\) failed at DROP ROLE "${prefix}sales_crm"; caused by error: role "${prefix}sales_crm" cannot be dropped because some objects depend on it`,
+          ),
+        ),
+      });
+      expect(await catalogSnapshot(knex, prefix)).toEqual(before);
+      await knex.raw('DROP TABLE public.kept_by_hand');
     } finally {
       await cleanup();
     }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { ForwardedError } from '@backstage/errors';
 import { readColumns } from './catalog';
 import { columnDrift } from './contract';
 import { contractError } from './errors';
@@ -15,8 +16,11 @@ export interface StatementResult {
  * statement that failed, and the bookkeeping to record once it ran.
  */
 export interface RunnableStep extends PlanStep {
-  /** Turns PostgreSQL's error from `statements[index]` into one for the user. */
-  explainFailure?(error: unknown, index: number): Error;
+  /**
+   * Turns PostgreSQL's error from `statements[index]` into one for the user;
+   * undefined when that statement's failure needs no explaining.
+   */
+  explainFailure?(error: unknown, index: number): Error | undefined;
   /** Writes the metadata rows for what the step did, as the engine's user. */
   record?(trx: Knex.Transaction, results: StatementResult[]): Promise<void>;
 }
@@ -89,7 +93,13 @@ export async function runSteps(
       try {
         results.push(await execute(connection, statement.sql));
       } catch (error) {
-        throw step.explainFailure ? step.explainFailure(error, index) : error;
+        throw (
+          step.explainFailure?.(error, index) ??
+          new ForwardedError(
+            `Step ${step.id} (${step.description}) failed at ${statement.sql}`,
+            error,
+          )
+        );
       }
       for (const planned of step.checks ?? []) {
         if (planned.after === index) {
