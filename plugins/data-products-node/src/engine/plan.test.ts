@@ -6,6 +6,7 @@ import {
   demoRequest,
   loadDemo,
 } from '../testUtils';
+import { RoleNames } from './spec';
 import { PlanStatement, ProvisionPlan, ProvisionRequest } from './types';
 import { WarehouseEngine } from './WarehouseEngine';
 
@@ -242,6 +243,32 @@ describe('plans are what apply runs', () => {
           role: `${prefix}sales_crm`,
         },
         { sql: `DROP ROLE IF EXISTS "${prefix}sales_crm__order_ids_r"` },
+      ]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('hands a product provisioned before the engine role existed to that role', async () => {
+    const { knex, engine, prefix, cleanup } = await createTestWarehouse(
+      databases,
+    );
+    try {
+      await engine.apply(demoRequest('sales-crm-customers'));
+      const engineRole = new RoleNames(prefix).engine;
+      await knex.raw(`REVOKE "${prefix}sales_crm" FROM "${engineRole}"`);
+      const plan = await expectApplyRunsThePlan(
+        engine,
+        demoRequest('sales-crm-customers'),
+      );
+      expect(plan.steps).toEqual([
+        {
+          id: 'product-role',
+          description: `Let the portal's engine role ${engineRole} act as ${prefix}sales_crm`,
+          statements: [
+            { sql: `GRANT "${prefix}sales_crm" TO "${engineRole}"` },
+          ],
+        },
       ]);
     } finally {
       await cleanup();
