@@ -111,8 +111,26 @@ export const POSTGRES_RESERVED_WORDS: ReadonlySet<string> = new Set([
 /** PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
 
-/** The pattern of a safe identifier: lower case letters, digits and `_`, not starting with a digit. */
+/**
+ * The pattern of a safe identifier: lower case letters, digits and `_`, not
+ * starting with a digit. The kinds' JSON schemas state the same pattern for
+ * every identifier field.
+ */
 export const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]*$/;
+
+/** The rule {@link IDENTIFIER_PATTERN} states, phrased to follow the value. */
+export const IDENTIFIER_RULE =
+  'must be a safe PostgreSQL identifier: lower case letters, digits and underscores, not starting with a digit ([a-z_][a-z0-9_]*)';
+
+/**
+ * The rule a name matching {@link IDENTIFIER_PATTERN} can still break: being
+ * a PostgreSQL reserved word. Returns the rule, or `undefined`.
+ */
+export function reservedWordRule(name: string): string | undefined {
+  return POSTGRES_RESERVED_WORDS.has(name)
+    ? 'must not be a PostgreSQL reserved word'
+    : undefined;
+}
 
 /**
  * Checks that a value is a safe PostgreSQL identifier for a schema, table or
@@ -126,16 +144,13 @@ export function validateIdentifier(value: unknown): string | undefined {
     return 'must be a non-empty string';
   }
   if (!IDENTIFIER_PATTERN.test(value)) {
-    return 'must be a safe PostgreSQL identifier: lower case letters, digits and underscores, not starting with a digit ([a-z_][a-z0-9_]*)';
+    return IDENTIFIER_RULE;
   }
   const bytes = new TextEncoder().encode(value).length;
   if (bytes > MAX_IDENTIFIER_BYTES) {
     return `must be at most ${MAX_IDENTIFIER_BYTES} bytes long (PostgreSQL truncates longer identifiers), it is ${bytes}`;
   }
-  if (POSTGRES_RESERVED_WORDS.has(value)) {
-    return 'must not be a PostgreSQL reserved word';
-  }
-  return undefined;
+  return reservedWordRule(value);
 }
 
 /** True when a value is a safe PostgreSQL identifier (see {@link validateIdentifier}). */
@@ -170,17 +185,12 @@ export const RESERVED_SCHEMA_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Checks a data product's schema name: a safe identifier (see
- * {@link validateIdentifier}) that does not start with `pg_` (reserved by
- * PostgreSQL for system schemas) and is not `public` or `information_schema`.
- * Returns the rule that is broken, or `undefined`.
+ * The rules of a data product's schema name beyond those of any identifier:
+ * it does not start with `pg_` (reserved by PostgreSQL for system schemas),
+ * is not `public` or `information_schema` and holds no `__`. Returns the rule
+ * that is broken, or `undefined`.
  */
-export function validateSchemaName(value: unknown): string | undefined {
-  const problem = validateIdentifier(value);
-  if (problem) {
-    return problem;
-  }
-  const name = value as string;
+export function schemaNameRule(name: string): string | undefined {
   if (name.startsWith('pg_')) {
     return `must not start with 'pg_' (reserved by PostgreSQL for system schemas)`;
   }
@@ -193,4 +203,13 @@ export function validateSchemaName(value: unknown): string | undefined {
     return "must not contain '__' (two underscores separate the schema from the port in role names)";
   }
   return undefined;
+}
+
+/**
+ * Checks a data product's schema name: a safe identifier (see
+ * {@link validateIdentifier}) that also follows {@link schemaNameRule}.
+ * Returns the rule that is broken, or `undefined`.
+ */
+export function validateSchemaName(value: unknown): string | undefined {
+  return validateIdentifier(value) ?? schemaNameRule(value as string);
 }

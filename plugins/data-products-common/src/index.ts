@@ -1,15 +1,18 @@
 /**
- * Common types and helpers for the data product portal.
+ * Common types and helpers for the data product portal: the DataProduct and
+ * OutputPort kinds, refs, identifiers, column types, `source()` references and
+ * the registry's client.
  *
  * @packageDocumentation
  */
-export * from './types';
+export * from './kinds';
+export * from './DataProductEntityV1alpha1';
+export * from './OutputPortEntityV1alpha1';
+export type { EntityValidationProblem } from './entityProblems';
 export * from './status';
 export * from './lineage';
 export * from './identifiers';
 export * from './columnTypes';
 export * from './sourceReferences';
-export * from './guards';
 export * from './refs';
-export * from './validation';
 export * from './permissions';

@@ -1,15 +1,22 @@
-import { Entity } from '@backstage/catalog-model';
-import { isDataProductEntity, isOutputPortEntity } from './guards';
+import type { DataProductEntityV1alpha1 } from './DataProductEntityV1alpha1';
+import type { OutputPortEntityV1alpha1 } from './OutputPortEntityV1alpha1';
 import {
+  dataProductEntityRef,
+  dataProductRefSpellings,
+  getDataProductInputPortRefs,
   getDataProductInputRefs,
   getOutputPortProductRef,
+  isEntityRefOfKind,
+  isSameEntityRef,
+  isValidEntityName,
   outputPortEntityName,
+  outputPortEntityRef,
   parseDataProductInputRef,
   parseDataProductRef,
   parseOutputPortRef,
   parseOwnerRef,
+  validateEntityName,
 } from './refs';
-import { DataProductEntityV1alpha1, OutputPortEntityV1alpha1 } from './types';
 
 describe('refs', () => {
   it('names output port entities <product>-<port>', () => {
@@ -82,19 +89,70 @@ describe('refs', () => {
       { kind: 'Resource', namespace: 'default', name: 't' },
     ]);
   });
+
+  it("lists a product's input ports, those written without a kind included", () => {
+    const productEntity = {
+      apiVersion: 'dataproducts.io/v1alpha1',
+      kind: 'DataProduct',
+      metadata: { name: 'p', namespace: 'team-a' },
+      spec: {
+        type: 'aggregate',
+        lifecycle: 'production',
+        owner: 'x',
+        schema: 'p',
+        inputs: ['q-y', 'resource:t', 'OutputPort:default/r-z'],
+      },
+    } as DataProductEntityV1alpha1;
+    expect(getDataProductInputPortRefs(productEntity)).toEqual([
+      {
+        written: 'q-y',
+        ref: { kind: 'OutputPort', namespace: 'team-a', name: 'q-y' },
+      },
+      {
+        written: 'OutputPort:default/r-z',
+        ref: { kind: 'OutputPort', namespace: 'default', name: 'r-z' },
+      },
+    ]);
+  });
+
+  it('spells full refs and compares them as the catalog does', () => {
+    expect(dataProductEntityRef('sales-crm')).toBe('dataproduct:default/sales-crm');
+    expect(outputPortEntityRef('sales-crm-customers', 'team-a')).toBe(
+      'outputport:team-a/sales-crm-customers',
+    );
+    expect(isEntityRefOfKind('outputport:default/x', 'OutputPort')).toBe(true);
+    expect(isEntityRefOfKind('resource:default/x', 'OutputPort')).toBe(false);
+    expect(
+      isSameEntityRef(
+        { kind: 'OutputPort', namespace: 'default', name: 'Sales-CRM' },
+        { kind: 'outputport', namespace: 'default', name: 'sales-crm' },
+      ),
+    ).toBe(true);
+    expect(
+      dataProductRefSpellings({
+        kind: 'DataProduct',
+        namespace: 'team-a',
+        name: 'orders',
+      }),
+    ).toEqual([
+      'orders',
+      'dataproduct:orders',
+      'team-a/orders',
+      'dataproduct:team-a/orders',
+    ]);
+  });
 });
 
-describe('type guards', () => {
-  const entity = (kind: string): Entity => ({
-    apiVersion: 'dataproducts.io/v1alpha1',
-    kind,
-    metadata: { name: 'x' },
-  });
-  it('recognise their kind only', () => {
-    expect(isDataProductEntity(entity('DataProduct'))).toBe(true);
-    expect(isDataProductEntity(entity('OutputPort'))).toBe(false);
-    expect(isOutputPortEntity(entity('OutputPort'))).toBe(true);
-    expect(isOutputPortEntity(entity('Component'))).toBe(false);
-    expect(isOutputPortEntity(undefined)).toBe(false);
+describe('entity names', () => {
+  it('follow the catalog rule', () => {
+    for (const name of ['sales-crm', 'Sales_CRM.v2', 'a']) {
+      expect(isValidEntityName(name)).toBe(true);
+    }
+    for (const name of ['', 'sales crm', '-sales', 'sales-', 'x'.repeat(64), 42]) {
+      expect(validateEntityName(name)).toBe(
+        'must be a catalog entity name: 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+      );
+    }
   });
 });
+

@@ -1,33 +1,13 @@
 import { Entity } from '@backstage/catalog-model';
+import { IDENTIFIER_PATTERN } from './identifiers';
+import { PATTERN_RULES } from './kindSchema';
+import { dataProductEntityV1alpha1Schema } from './DataProductEntityV1alpha1';
 import {
-  dataProductEntityV1alpha1Schema,
-  dataProductEntityV1alpha1Validator,
+  isOutputPortEntity,
   outputPortEntityV1alpha1Schema,
   outputPortEntityV1alpha1Validator,
-  validateDataProductEntity,
   validateOutputPortEntity,
-} from './validation';
-
-function product(spec: Record<string, unknown>, drop: string[] = []): Entity {
-  const base: Record<string, unknown> = {
-    type: 'consumer-aligned',
-    lifecycle: 'production',
-    owner: 'group:marketing',
-    domain: 'marketing',
-    schema: 'marketing_360',
-    inputs: ['outputport:sales-crm-customers-customers'],
-    ...spec,
-  };
-  for (const key of drop) {
-    delete base[key];
-  }
-  return {
-    apiVersion: 'dataproducts.io/v1alpha1',
-    kind: 'DataProduct',
-    metadata: { name: 'marketing-customer-360' },
-    spec: base as Entity['spec'],
-  };
-}
+} from './OutputPortEntityV1alpha1';
 
 function port(spec: Record<string, unknown>, drop: string[] = []): Entity {
   const base: Record<string, unknown> = {
@@ -53,134 +33,41 @@ function port(spec: Record<string, unknown>, drop: string[] = []): Entity {
   };
 }
 
-describe('schema examples', () => {
-  it.each(
-    dataProductEntityV1alpha1Schema.examples.map(e => [e.metadata.name, e]),
-  )('DataProduct example %s is valid', async (_name, example) => {
-    expect(validateDataProductEntity(example as Entity)).toEqual([]);
-    await expect(
-      dataProductEntityV1alpha1Validator.check(example as Entity),
-    ).resolves.toBe(true);
-  });
+// Every `pattern` in a schema, with its path.
+function patterns(schema: unknown, path = ''): Array<[string, string]> {
+  if (typeof schema !== 'object' || schema === null) {
+    return [];
+  }
+  return Object.entries(schema).flatMap(([key, value]) =>
+    key === 'pattern' && typeof value === 'string'
+      ? [[path, value] as [string, string]]
+      : patterns(value, `${path}/${key}`),
+  );
+}
 
+describe('OutputPort schema', () => {
   it.each(
     outputPortEntityV1alpha1Schema.examples.map(e => [e.metadata.name, e]),
-  )('OutputPort example %s is valid', async (_name, example) => {
+  )('example %s is valid', async (_name, example) => {
     expect(validateOutputPortEntity(example as Entity)).toEqual([]);
     await expect(
       outputPortEntityV1alpha1Validator.check(example as Entity),
     ).resolves.toBe(true);
   });
-});
 
-describe('validateDataProductEntity', () => {
-  it.each<[string, Entity, string]>([
-    [
-      'missing type',
-      product({}, ['type']),
-      'spec.type is required: one of source-aligned, aggregate, consumer-aligned',
-    ],
-    [
-      'unknown type',
-      product({ type: 'sourced' }),
-      'spec.type: "sourced" must be one of source-aligned, aggregate, consumer-aligned',
-    ],
-    [
-      'missing lifecycle',
-      product({}, ['lifecycle']),
-      'spec.lifecycle is required',
-    ],
-    [
-      'empty lifecycle',
-      product({ lifecycle: ' ' }),
-      'spec.lifecycle: " " must be a non-empty string',
-    ],
-    ['missing owner', product({}, ['owner']), 'spec.owner is required'],
-    [
-      'owner of a wrong kind',
-      product({ owner: 'component:x' }),
-      'spec.owner: "component:x" is not a valid entity reference: Entity reference "component:x" must point to Group or User, not component',
-    ],
-    [
-      'domain of a wrong kind',
-      product({ domain: 'system:crm' }),
-      'spec.domain: "system:crm" is not a valid entity reference',
-    ],
-    ['missing schema', product({}, ['schema']), 'spec.schema is required'],
-    [
-      'upper-case schema',
-      product({ schema: 'Marketing' }),
-      'spec.schema: "Marketing" must be a safe PostgreSQL identifier',
-    ],
-    [
-      'reserved schema',
-      product({ schema: 'select' }),
-      'spec.schema: "select" must not be a PostgreSQL reserved word',
-    ],
-    [
-      'pg_ schema',
-      product({ schema: 'pg_sales' }),
-      'spec.schema: "pg_sales" must not start with \'pg_\'',
-    ],
-    [
-      'public schema',
-      product({ schema: 'public' }),
-      'spec.schema: "public" must not be a shared schema',
-    ],
-    [
-      'long schema',
-      product({ schema: 's'.repeat(64) }),
-      'must be at most 63 bytes long',
-    ],
-    [
-      'inputs not a list',
-      product({ inputs: 'outputport:x' }),
-      'spec.inputs: "outputport:x" must be a list of entity references',
-    ],
-    [
-      'input of a wrong kind',
-      product({ inputs: ['component:x'] }),
-      'spec.inputs[0]: "component:x" is not a valid input: Entity reference "component:x" must point to OutputPort or Resource',
-    ],
-    [
-      'duplicate input',
-      product({ inputs: ['outputport:a', 'OutputPort:default/a'] }),
-      'spec.inputs[1]: "OutputPort:default/a" is listed twice (also spec.inputs[0])',
-    ],
-    [
-      'unknown field',
-      product({ owners: 'x' }),
-      'spec.owners is not a known field',
-    ],
-  ])('%s', (_case, entity, message) => {
-    const problems = validateDataProductEntity(entity);
-    expect(problems.map(p => p.message)).toEqual([
-      expect.stringContaining(message),
-    ]);
-  });
-
-  it('reports the field, the value and the rule separately', () => {
-    expect(validateDataProductEntity(product({ schema: 'Bad' }))).toEqual([
-      {
-        field: 'spec.schema',
-        value: 'Bad',
-        rule: expect.stringContaining('safe PostgreSQL identifier'),
-        message: expect.stringMatching(/^spec\.schema: "Bad" must be/),
-      },
-    ]);
-  });
-
-  it('reports every broken rule at once', () => {
-    const problems = validateDataProductEntity(
-      product({ type: 'x', schema: 'Y' }),
+  it('states the identifier rule of the port and column names', () => {
+    const spec = outputPortEntityV1alpha1Schema.allOf[1].properties!.spec;
+    expect(spec.properties.name.pattern).toBe(IDENTIFIER_PATTERN.source);
+    expect(spec.properties.columns.items.properties.name.pattern).toBe(
+      IDENTIFIER_PATTERN.source,
     );
-    expect(problems.map(p => p.field)).toEqual(['spec.type', 'spec.schema']);
   });
 
-  it('accepts a product without domain and inputs', () => {
-    expect(
-      validateDataProductEntity(product({}, ['domain', 'inputs'])),
-    ).toEqual([]);
+  it.each([
+    ...patterns(dataProductEntityV1alpha1Schema),
+    ...patterns(outputPortEntityV1alpha1Schema),
+  ])('has a readable rule for the pattern at %s', (_path, pattern) => {
+    expect(PATTERN_RULES[pattern]).toEqual(expect.stringMatching(/^must /));
   });
 });
 
@@ -242,7 +129,7 @@ describe('validateOutputPortEntity', () => {
     [
       'unsafe source',
       port({ source: 'sources.Customers' }),
-      'spec.source: "sources.Customers" \'Customers\' must be a safe PostgreSQL identifier',
+      'spec.source: "sources.Customers" must name a table as <schema>.<table>, both parts safe PostgreSQL identifiers',
     ],
     [
       'malformed source() in model',
@@ -253,7 +140,7 @@ describe('validateOutputPortEntity', () => {
     [
       'empty columns',
       port({ columns: [] }),
-      'spec.columns: [] must be a non-empty list of columns',
+      'spec.columns: [] must be a non-empty list',
     ],
     [
       'column without type',
@@ -328,10 +215,44 @@ describe('validateOutputPortEntity', () => {
       ),
     ).toEqual([]);
   });
+
+  it('reports a source table named with a reserved word', () => {
+    expect(
+      validateOutputPortEntity(port({ source: 'sources.order' })).map(
+        p => p.message,
+      ),
+    ).toEqual([
+      'spec.source: "sources.order" \'order\' must not be a PostgreSQL reserved word',
+    ]);
+  });
+
+  it('reports the problems of every column', () => {
+    expect(
+      validateOutputPortEntity(
+        port({
+          columns: [
+            { name: 'id', type: 'INTEGER' },
+            { name: 'Amount', type: 'MONEY' },
+            { name: 'user' },
+            'email',
+            { name: 'id', type: 'TEXT', unique: 'yes' },
+          ],
+        }),
+      ).map(p => p.message),
+    ).toEqual([
+      'spec.columns[1].name: "Amount" must be a safe PostgreSQL identifier: lower case letters, digits and underscores, not starting with a digit ([a-z_][a-z0-9_]*)',
+      'spec.columns[2].type is required',
+      'spec.columns[3]: "email" must be an object',
+      'spec.columns[4].unique: "yes" must be true or false',
+      expect.stringMatching(/^spec\.columns\[1\]\.type: "MONEY" must be one of the documented column types/),
+      'spec.columns[2].name: "user" must not be a PostgreSQL reserved word',
+      'spec.columns[4].name: "id" is a duplicate column name (also spec.columns[0].name): column names must be unique',
+    ]);
+  });
 });
 
-describe('kind validators', () => {
-  it('answer false for other kinds', async () => {
+describe('outputPortEntityV1alpha1Validator', () => {
+  it('answers false for other kinds', async () => {
     const component: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
@@ -339,14 +260,11 @@ describe('kind validators', () => {
       spec: {},
     };
     await expect(
-      dataProductEntityV1alpha1Validator.check(component),
-    ).resolves.toBe(false);
-    await expect(
       outputPortEntityV1alpha1Validator.check(component),
     ).resolves.toBe(false);
   });
 
-  it('throw a TypeError listing every problem', async () => {
+  it('throws a TypeError listing every problem', async () => {
     await expect(
       outputPortEntityV1alpha1Validator.check(
         port({ name: 'Bad', columns: [{ name: 'x', type: 'MONEY' }] }),
@@ -356,13 +274,23 @@ describe('kind validators', () => {
     );
   });
 
-  it('fall back to the JSON schema for the envelope', async () => {
+  it('reports the envelope through the JSON schema', async () => {
     const entity = port({});
     entity.metadata.tags = 'customers' as unknown as string[];
     await expect(
       outputPortEntityV1alpha1Validator.check(entity),
     ).rejects.toThrow(
-      'Invalid OutputPort "sales-crm-customers-customers": metadata.tags must be array',
+      'Invalid OutputPort "sales-crm-customers-customers": metadata.tags: "customers" must be a list',
     );
+  });
+});
+
+describe('isOutputPortEntity', () => {
+  it('recognises its kind only', () => {
+    expect(isOutputPortEntity(port({}))).toBe(true);
+    expect(
+      isOutputPortEntity({ ...port({}), kind: 'Component' } as Entity),
+    ).toBe(false);
+    expect(isOutputPortEntity(undefined)).toBe(false);
   });
 });
