@@ -16,3 +16,4 @@ export * from './columnTypes';
 export * from './sourceReferences';
 export * from './refs';
 export * from './permissions';
+export * from './registry';

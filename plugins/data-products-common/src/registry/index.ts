@@ -1,0 +1,12 @@
+export { DataProductsRegistryClient } from './DataProductsRegistryClient';
+export type {
+  DataProductsRegistryApi,
+  DataProductsRegistryRequestOptions,
+} from './DataProductsRegistryClient';
+export type {
+  DataProductRegistration,
+  DataProductRegistrationResult,
+  DataProductRegistryStatus,
+  RegisteredDataProduct,
+  RegisteredDataProductList,
+} from './types';

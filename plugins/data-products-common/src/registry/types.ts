@@ -1,0 +1,46 @@
+import type { DataProductEntityV1alpha1 } from '../DataProductEntityV1alpha1';
+import type { OutputPortEntityV1alpha1 } from '../OutputPortEntityV1alpha1';
+
+/** Whether a registered product's last provisioning succeeded. */
+export type DataProductRegistryStatus = 'provisioned' | 'failed';
+
+/** What registering a data product sends: the body of `PUT /registry/products/:name`. */
+export interface DataProductRegistration {
+  /** The DataProduct entity; its `metadata.name` is the name it is registered under. */
+  product: DataProductEntityV1alpha1;
+  /** Its OutputPort entities (at least one). */
+  ports: OutputPortEntityV1alpha1[];
+  /** The outcome of the product's last provisioning; `provisioned` when absent. */
+  status?: DataProductRegistryStatus;
+  /** Why the last provisioning failed (with status `failed`). */
+  error?: string;
+}
+
+/** A self-service data product as the registry holds and serves it. */
+export interface RegisteredDataProduct {
+  /** The DataProduct entity. */
+  product: DataProductEntityV1alpha1;
+  /** Its OutputPort entities. */
+  ports: OutputPortEntityV1alpha1[];
+  status: DataProductRegistryStatus;
+  /** Why the last provisioning failed (only with status `failed`). */
+  error?: string;
+  /** Who registered the product last: a user entity ref, or a service's subject. */
+  registeredBy?: string;
+  /** ISO timestamp of the first registration. */
+  createdAt: string;
+  /** ISO timestamp of the last change. */
+  updatedAt: string;
+}
+
+/** The body of `GET /registry/products`: every registered product, by name. */
+export interface RegisteredDataProductList {
+  items: RegisteredDataProduct[];
+}
+
+/** The outcome of registering a product: the stored product, and whether it is new. */
+export interface DataProductRegistrationResult {
+  /** True for a first registration (HTTP 201), false for an update (200). */
+  created: boolean;
+  item: RegisteredDataProduct;
+}
