@@ -1,33 +1,16 @@
-import {
-  TestDatabases,
-  type TestDatabaseId,
-} from '@backstage/backend-test-utils';
+import type { TestDatabases } from '@backstage/backend-test-utils';
 import { DEFAULT_NAMESPACE, type Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { seedSourceData } from '@dataproducts/demo-data';
-import { WarehouseEngine } from '@dataproducts/plugin-data-products-node';
-import { randomBytes } from 'node:crypto';
+import {
+  createTestWarehouse,
+  DEMO_ORDER,
+} from '@dataproducts/plugin-data-products-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { createProvisionAction } from '../actions/provision';
 import { createCatalogProductResolver } from '../actions/resolver';
-
-/**
- * The PostgreSQL the tests run on: 18, unless DATAPRODUCTS_TEST_POSTGRES
- * names another (`./portal test` runs them a second time on POSTGRES_15).
- */
-export const TEST_DATABASE_ID = (process.env.DATAPRODUCTS_TEST_POSTGRES ??
-  'POSTGRES_18') as TestDatabaseId;
-
-/** The demo products in the order they can be provisioned (inputs first). */
-export const DEMO_PRODUCTS = [
-  'sales-crm-customers',
-  'sales-erp-orders',
-  'logistics-wms-shipments',
-  'marketing-customer-360',
-];
 
 /** The demo's products and ports (fixtures/demo-data-products.yaml) as the catalog holds them. */
 export const demoEntities: Entity[] = parseAllDocuments(
@@ -43,34 +26,16 @@ export const demoEntities: Entity[] = parseAllDocuments(
   };
 });
 
-type Knex = Awaited<ReturnType<TestDatabases['init']>>;
-
-async function dropRoles(knex: Knex, prefix: string) {
-  const { rows } = await knex.raw(
-    'SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?) ORDER BY rolname DESC',
-    [prefix],
-  );
-  if (rows.length === 0) {
-    return;
-  }
-  const names = rows.map(({ rolname }: { rolname: string }) => `"${rolname}"`);
-  await knex.raw(`DROP OWNED BY ${names.join(', ')} CASCADE`);
-  for (const name of names) {
-    await knex.raw(`DROP ROLE ${name}`);
-  }
-}
-
 /**
- * A fresh database with the demo's source tables (300 customers), the real
- * warehouse engine on it with roles of a unique prefix, and the provision
- * action reading products from a catalog of the demo entities. `cleanup`
- * drops the roles, which outlive the database.
+ * The engine's test warehouse (a fresh database with the demo's source
+ * tables, 300 customers, and an engine whose roles have a unique prefix) with
+ * the provision action reading products from a catalog of the demo entities.
  */
-export async function createTestWarehouse(databases: TestDatabases) {
-  const knex = await databases.init(TEST_DATABASE_ID);
-  const rolePrefix = `a${randomBytes(4).toString('hex')}_`;
-  await seedSourceData(knex, { customers: 300 });
-  const warehouse = new WarehouseEngine({ knex, rolePrefix });
+export async function createActionTestWarehouse(databases: TestDatabases) {
+  const testWarehouse = await createTestWarehouse(databases, {
+    customers: 300,
+  });
+  const warehouse = testWarehouse.engine;
   const provision = createProvisionAction({
     warehouse,
     resolver: createCatalogProductResolver(
@@ -78,11 +43,11 @@ export async function createTestWarehouse(databases: TestDatabases) {
     ),
   });
   return {
-    knex,
+    ...testWarehouse,
     warehouse,
     provision,
-    /** Provisions demo products by entity ref, in the order given. */
-    provisionDemo: async (names = DEMO_PRODUCTS) => {
+    /** Provisions demo products through the action, by entity ref, in the order given. */
+    provisionDemo: async (names = DEMO_ORDER) => {
       for (const name of names) {
         await provision.handler(
           createMockActionContext({
@@ -91,6 +56,5 @@ export async function createTestWarehouse(databases: TestDatabases) {
         );
       }
     },
-    cleanup: () => dropRoles(knex, rolePrefix),
   };
 }

@@ -1,20 +1,16 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  TEST_DATABASE_ID,
-  createTestWarehouse,
-} from '../__testUtils__/warehouse';
+import { createWarehouseTestDatabases } from '@dataproducts/plugin-data-products-node/testUtils';
+import { createActionTestWarehouse } from '../__testUtils__/warehouse';
 import { createGrantAction, createRevokeAction } from './access';
 
 jest.setTimeout(120_000);
 
 describe('dataproduct:grant and dataproduct:revoke', () => {
-  const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
+  const databases = createWarehouseTestDatabases();
 
   it("take a consumer's read access away and give it back, once", async () => {
-    const { warehouse, provisionDemo, cleanup } = await createTestWarehouse(
-      databases,
-    );
+    const { warehouse, provisionDemo, cleanup } =
+      await createActionTestWarehouse(databases);
     try {
       await provisionDemo();
       const access = {
@@ -56,7 +52,7 @@ describe('dataproduct:grant and dataproduct:revoke', () => {
   });
 
   it('refuses a consumer that is not a data product ref with an InputError', async () => {
-    const { warehouse, cleanup } = await createTestWarehouse(databases);
+    const { warehouse, cleanup } = await createActionTestWarehouse(databases);
     try {
       await expect(
         createGrantAction({ warehouse }).handler(

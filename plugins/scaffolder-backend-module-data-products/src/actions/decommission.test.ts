@@ -1,25 +1,19 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  TEST_DATABASE_ID,
-  createTestWarehouse,
-} from '../__testUtils__/warehouse';
+import { createWarehouseTestDatabases } from '@dataproducts/plugin-data-products-node/testUtils';
+import { createActionTestWarehouse } from '../__testUtils__/warehouse';
 import { createDecommissionAction } from './decommission';
 
 jest.setTimeout(120_000);
 
 describe('dataproduct:decommission', () => {
-  const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
+  const databases = createWarehouseTestDatabases();
 
   it('refuses a product others read, previews in dry-run, then removes it', async () => {
     const { knex, warehouse, provisionDemo, cleanup } =
-      await createTestWarehouse(databases);
+      await createActionTestWarehouse(databases);
     const schemaExists = async (schema: string) =>
-      (
-        await knex.raw('SELECT 1 FROM pg_namespace WHERE nspname = ?', [
-          schema,
-        ])
-      ).rows.length === 1;
+      (await knex.raw('SELECT 1 FROM pg_namespace WHERE nspname = ?', [schema]))
+        .rows.length === 1;
     try {
       await provisionDemo();
       const decommission = createDecommissionAction({ warehouse });

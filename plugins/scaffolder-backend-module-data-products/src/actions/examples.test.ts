@@ -3,7 +3,6 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { ANNOTATION_LOCATION, type Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -12,10 +11,10 @@ import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- dataproduct:register's dry run asks the registry
 import dataProductsPlugin from '@dataproducts/plugin-data-products-backend';
 import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
+import { createWarehouseTestDatabases } from '@dataproducts/plugin-data-products-node/testUtils';
 import yaml from 'yaml';
 import {
-  TEST_DATABASE_ID,
-  createTestWarehouse,
+  createActionTestWarehouse,
   demoEntities,
 } from '../__testUtils__/warehouse';
 import { scaffolderModuleDataProducts } from '../module';
@@ -66,15 +65,15 @@ function templateOf(steps: unknown[]) {
 
 describe("the actions' examples", () => {
   let stop: () => Promise<void>;
-  // Declared before TestDatabases.create, whose own afterAll closes the
+  // Declared before the test databases, whose own afterAll closes the
   // database: jest runs afterAll hooks in the order they were declared.
   afterAll(() => stop?.());
-  const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
+  const databases = createWarehouseTestDatabases();
   let dryRun: (steps: unknown[]) => Promise<{ status: number; error?: string }>;
 
   beforeAll(async () => {
     const { knex, warehouse, provisionDemo, cleanup } =
-      await createTestWarehouse(databases);
+      await createActionTestWarehouse(databases);
     await provisionDemo();
     const backend = await startTestBackend({
       features: [
@@ -134,7 +133,10 @@ describe("the actions' examples", () => {
         {
           id: 'plan',
           action: 'dataproduct:provision',
-          input: { entityRef: 'dataproduct:default/sales-crm-customers', planOnly: 'yes' },
+          input: {
+            entityRef: 'dataproduct:default/sales-crm-customers',
+            planOnly: 'yes',
+          },
         },
       ]),
     ).toEqual({

@@ -1,8 +1,7 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { createWarehouseTestDatabases } from '@dataproducts/plugin-data-products-node/testUtils';
 import {
-  TEST_DATABASE_ID,
-  createTestWarehouse,
+  createActionTestWarehouse,
   demoEntities,
 } from '../__testUtils__/warehouse';
 
@@ -14,11 +13,11 @@ function output(ctx: { output: unknown }, name: string) {
 }
 
 describe('dataproduct:provision', () => {
-  const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
+  const databases = createWarehouseTestDatabases();
 
   it('provisions the demo products by entity ref, with outputs', async () => {
     const { knex, provision, provisionDemo, cleanup } =
-      await createTestWarehouse(databases);
+      await createActionTestWarehouse(databases);
     try {
       await provisionDemo([
         'sales-crm-customers',
@@ -52,9 +51,8 @@ describe('dataproduct:provision', () => {
   });
 
   it('converges: a second run changes nothing and says so', async () => {
-    const { provision, provisionDemo, cleanup } = await createTestWarehouse(
-      databases,
-    );
+    const { provision, provisionDemo, cleanup } =
+      await createActionTestWarehouse(databases);
     try {
       await provisionDemo(['sales-crm-customers']);
       const again = createMockActionContext({
@@ -72,7 +70,7 @@ describe('dataproduct:provision', () => {
   });
 
   it('refuses an inline product without a spec or an inputs list with an InputError', async () => {
-    const { provision, cleanup } = await createTestWarehouse(databases);
+    const { provision, cleanup } = await createActionTestWarehouse(databases);
     try {
       const ctx = createMockActionContext({
         input: {
@@ -111,7 +109,9 @@ describe('dataproduct:provision', () => {
   });
 
   it('returns the real plan in dry-run and changes nothing', async () => {
-    const { knex, provision, cleanup } = await createTestWarehouse(databases);
+    const { knex, provision, cleanup } = await createActionTestWarehouse(
+      databases,
+    );
     try {
       const product = demoEntities.find(
         e => e.metadata.name === 'sales-crm-customers',
@@ -147,7 +147,7 @@ describe('dataproduct:provision', () => {
   });
 
   it('fails with an InputError a template user understands', async () => {
-    const { provision, cleanup } = await createTestWarehouse(databases);
+    const { provision, cleanup } = await createActionTestWarehouse(databases);
     try {
       await expect(
         provision.handler(

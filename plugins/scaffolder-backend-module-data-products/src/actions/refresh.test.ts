@@ -1,19 +1,16 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  TEST_DATABASE_ID,
-  createTestWarehouse,
-} from '../__testUtils__/warehouse';
+import { createWarehouseTestDatabases } from '@dataproducts/plugin-data-products-node/testUtils';
+import { createActionTestWarehouse } from '../__testUtils__/warehouse';
 import { createRefreshAction } from './refresh';
 
 jest.setTimeout(120_000);
 
 describe('dataproduct:refresh', () => {
-  const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
+  const databases = createWarehouseTestDatabases();
 
   it('rebuilds the table ports from their sources and reports their rows', async () => {
     const { knex, warehouse, provisionDemo, cleanup } =
-      await createTestWarehouse(databases);
+      await createActionTestWarehouse(databases);
     try {
       await provisionDemo(['sales-crm-customers']);
       const refresh = createRefreshAction({ warehouse });
@@ -62,7 +59,7 @@ describe('dataproduct:refresh', () => {
   });
 
   it('refuses a product that is not provisioned, saying to provision it first', async () => {
-    const { warehouse, cleanup } = await createTestWarehouse(databases);
+    const { warehouse, cleanup } = await createActionTestWarehouse(databases);
     try {
       await expect(
         createRefreshAction({ warehouse }).handler(

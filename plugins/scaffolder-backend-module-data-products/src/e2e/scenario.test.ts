@@ -8,7 +8,6 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
@@ -18,13 +17,17 @@ import { seedSourceData } from '@dataproducts/demo-data';
 import catalogModuleDataProducts from '@dataproducts/plugin-catalog-backend-module-data-products';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the whole portal
 import dataProductsPlugin from '@dataproducts/plugin-data-products-backend';
+import {
+  createWarehouseTestDatabases,
+  DEMO_ORDER,
+  warehouseTestDatabaseId,
+} from '@dataproducts/plugin-data-products-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { DEMO_PRODUCTS, TEST_DATABASE_ID } from '../__testUtils__/warehouse';
 import { waitFor } from '../lib/waitFor';
 import { scaffolderModuleDataProducts } from '../module';
 
@@ -126,7 +129,7 @@ function runDemo(
 }
 
 describe('the e-commerce scenario', () => {
-  const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
+  const databases = createWarehouseTestDatabases();
   const id = randomBytes(4).toString('hex');
   const prefix = `e2e${id}_`;
   const warehouseDatabase = `${prefix}warehouse`;
@@ -251,7 +254,7 @@ describe('the e-commerce scenario', () => {
   }
 
   beforeAll(async () => {
-    const testDatabase = await databases.init(TEST_DATABASE_ID);
+    const testDatabase = await databases.init(warehouseTestDatabaseId());
     const c = testDatabase.client.config.connection as Connection;
     connection = {
       host: c.host,
@@ -327,7 +330,7 @@ describe('the e-commerce scenario', () => {
       const relations = (e: Entity) =>
         (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
       const products = await Promise.all(
-        DEMO_PRODUCTS.map(name => entity(`dataproduct/default/${name}`)),
+        DEMO_ORDER.map(name => entity(`dataproduct/default/${name}`)),
       );
       for (const product of products) {
         expect(relations(product)).toEqual(
@@ -357,7 +360,7 @@ describe('the e-commerce scenario', () => {
       );
       ports.forEach((port, i) => {
         expect(relations(port)).toContain(
-          `partOf dataproduct:default/${DEMO_PRODUCTS[i]}`,
+          `partOf dataproduct:default/${DEMO_ORDER[i]}`,
         );
       });
 
@@ -504,7 +507,7 @@ describe('the e-commerce scenario', () => {
         registry.items
           .map((i: { product: Entity }) => i.product.metadata.name)
           .sort(),
-      ).toEqual([...DEMO_PRODUCTS].sort());
+      ).toEqual([...DEMO_ORDER].sort());
       expect(
         (
           await call(
@@ -529,7 +532,7 @@ describe('the e-commerce scenario', () => {
       const listed = (
         await replicaCall('GET', '/api/data-products/registry/products')
       ).body;
-      expect(listed.items).toHaveLength(DEMO_PRODUCTS.length);
+      expect(listed.items).toHaveLength(DEMO_ORDER.length);
       const refused = await replicaCall(
         'DELETE',
         '/api/data-products/registry/products/sales-crm-customers',
