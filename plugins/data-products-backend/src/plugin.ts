@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { dataProductPermissions } from '@dataproducts/plugin-data-products-common';
 import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
+import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
 import { StatusService } from './services/StatusService';
@@ -15,8 +16,9 @@ import {
 } from './registry';
 
 /**
- * The data products backend plugin: live warehouse status and lineage under
- * `/api/data-products`.
+ * The data products backend plugin: live warehouse status, lineage and the
+ * self-service registry under `/api/data-products`. Its tables come from the
+ * knex migrations in the package's `migrations` folder.
  *
  * @public
  */
@@ -50,8 +52,12 @@ export const dataProductsPlugin = createBackendPlugin({
             lineageService: new LineageService({ catalog }),
           }),
         );
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) {
+          await applyDatabaseMigrations(knex);
+        }
         const registry = new RegistryService({
-          store: await RegistryStore.create(await database.getClient()),
+          store: new RegistryStore(knex),
           decommission: async product => {
             await warehouse.decommission(product.metadata.name);
           },

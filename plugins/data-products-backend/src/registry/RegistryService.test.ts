@@ -3,6 +3,8 @@ import type {
   DataProductEntityV1alpha1,
   OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
+import type { Knex } from 'knex';
+import { applyDatabaseMigrations } from '../database/migrations';
 import { RegistryService } from './RegistryService';
 import { RegistryStore } from './RegistryStore';
 
@@ -43,13 +45,18 @@ function port(productName: string, name: string): OutputPortEntityV1alpha1 {
   };
 }
 
+async function migratedStore(knex: Knex): Promise<RegistryStore> {
+  await applyDatabaseMigrations(knex);
+  return new RegistryStore(knex);
+}
+
 describe('RegistryService', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
 
   it('stores products so that a restarted backend still has them', async () => {
     const knex = await databases.init('POSTGRES_18');
     const registry = new RegistryService({
-      store: await RegistryStore.create(knex),
+      store: await migratedStore(knex),
     });
     const first = await registry.put(
       'sales-crm',
@@ -63,7 +70,7 @@ describe('RegistryService', () => {
 
     // A second replica (or the same backend after a restart) on the same database.
     const restarted = new RegistryService({
-      store: await RegistryStore.create(knex),
+      store: await migratedStore(knex),
     });
     const items = await restarted.list();
     expect(items).toHaveLength(1);
@@ -78,7 +85,7 @@ describe('RegistryService', () => {
   it('updates a product registered again under the same name', async () => {
     const knex = await databases.init('POSTGRES_18');
     const registry = new RegistryService({
-      store: await RegistryStore.create(knex),
+      store: await migratedStore(knex),
     });
     const first = await registry.put('sales-crm', {
       product: product('sales-crm'),
@@ -102,7 +109,7 @@ describe('RegistryService', () => {
   it('reports an update as an update even within the same millisecond', async () => {
     const knex = await databases.init('POSTGRES_18');
     const registry = new RegistryService({
-      store: await RegistryStore.create(knex),
+      store: await migratedStore(knex),
     });
     const request = {
       product: product('sales-crm'),
@@ -135,7 +142,7 @@ describe('RegistryService', () => {
   it('rejects invalid bodies naming each problem', async () => {
     const knex = await databases.init('POSTGRES_18');
     const registry = new RegistryService({
-      store: await RegistryStore.create(knex),
+      store: await migratedStore(knex),
     });
     await expect(
       registry.put('sales-crm', {
@@ -161,7 +168,24 @@ describe('RegistryService', () => {
     });
     await expect(
       registry.put('Bad Name', { product: {}, ports: [] }),
-    ).rejects.toMatchObject({ name: 'InputError' });
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'Invalid product name "Bad Name": must be a catalog entity name: 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+    });
+    const misnamedPort = port('sales-crm', 'customers');
+    misnamedPort.metadata.name = 'sales crm customers';
+    await expect(
+      registry.put('sales-crm', {
+        product: product('sales-crm'),
+        ports: [misnamedPort],
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(
+        'ports[0]: metadata.name: "sales crm customers" must be a catalog entity name',
+      ),
+    });
     await expect(registry.list()).resolves.toEqual([]);
   });
 
@@ -169,7 +193,7 @@ describe('RegistryService', () => {
     const knex = await databases.init('POSTGRES_18');
     const decommission = jest.fn().mockResolvedValue(undefined);
     const registry = new RegistryService({
-      store: await RegistryStore.create(knex),
+      store: await migratedStore(knex),
       decommission,
     });
     await registry.put('sales-crm', {
@@ -199,10 +223,28 @@ describe('RegistryService', () => {
     });
   });
 
+  it('counts a consumer whose input is written without a kind', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const registry = new RegistryService({ store: await migratedStore(knex) });
+    await registry.put('sales-crm', {
+      product: product('sales-crm'),
+      ports: [port('sales-crm', 'customers')],
+    });
+    await registry.put('marketing-360', {
+      product: product('marketing-360', ['sales-crm-customers']),
+      ports: [port('marketing-360', 'activity')],
+    });
+    await expect(registry.remove('sales-crm')).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Data product sales-crm still has consumers (marketing-360); remove them first',
+    });
+  });
+
   it('keeps the product registered when decommissioning fails', async () => {
     const knex = await databases.init('POSTGRES_18');
     const registry = new RegistryService({
-      store: await RegistryStore.create(knex),
+      store: await migratedStore(knex),
       decommission: async () => {
         throw new Error('schema sales_crm is still read by dp_x');
       },

@@ -1,20 +1,25 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  DEFAULT_NAMESPACE,
+  getCompoundEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  DATA_PRODUCTS_API_VERSION,
   DATA_PRODUCT_KIND,
-  getDataProductInputRefs,
-  OUTPUT_PORT_KIND,
+  getDataProductInputPortRefs,
+  isSameEntityRef,
+  parseDataProductRef,
   validateDataProductEntity,
+  validateEntityName,
   validateOutputPortEntity,
   type DataProductEntityV1alpha1,
+  type DataProductRegistration,
+  type DataProductRegistrationResult,
+  type DataProductRegistryStatus,
   type OutputPortEntityV1alpha1,
+  type RegisteredDataProduct,
 } from '@dataproducts/plugin-data-products-common';
-import {
-  RegistryStore,
-  type RegisteredProduct,
-  type RegistryStatus,
-} from './RegistryStore';
+import type { RegistryStore } from './RegistryStore';
 
 /** Removes a product's schema, roles and port objects from the warehouse. */
 export type DecommissionProduct = (
@@ -22,117 +27,88 @@ export type DecommissionProduct = (
   ports: OutputPortEntityV1alpha1[],
 ) => Promise<void>;
 
-/** What a client sends to register or update a product. */
-export interface RegistryPutRequest {
-  product: unknown;
-  ports: unknown;
-  status?: unknown;
-  error?: unknown;
-}
-
-const ENTITY_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const STATUSES: DataProductRegistryStatus[] = ['provisioned', 'failed'];
 
 const isObject = (value: unknown): value is Record<string, any> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function structuralProblems(
-  name: string,
-  product: unknown,
-  ports: unknown,
-): string[] {
-  const problems: string[] = [];
+function namespaceProblems(what: string, entity: Record<string, any>) {
+  const namespace = entity.metadata?.namespace ?? DEFAULT_NAMESPACE;
+  return namespace === DEFAULT_NAMESPACE
+    ? []
+    : [
+        `${what} must live in namespace "${DEFAULT_NAMESPACE}" (self-service products do), not ${JSON.stringify(
+          namespace,
+        )}`,
+      ];
+}
+
+function productProblems(name: string, product: unknown): string[] {
   if (!isObject(product)) {
     return ['product must be a DataProduct entity object'];
   }
-  if (
-    product.apiVersion !== DATA_PRODUCTS_API_VERSION ||
-    product.kind !== DATA_PRODUCT_KIND
-  ) {
-    problems.push(
-      `product must have apiVersion ${DATA_PRODUCTS_API_VERSION} and kind ${DATA_PRODUCT_KIND}, got ${product.apiVersion} ${product.kind}`,
-    );
-  }
-  const productName = product.metadata?.name;
-  if (productName !== name) {
+  const problems = namespaceProblems('product', product);
+  if (product.metadata?.name !== name) {
     problems.push(
       `product metadata.name ${JSON.stringify(
-        productName,
+        product.metadata?.name,
       )} must equal the registry name ${JSON.stringify(name)}`,
     );
   }
-  const namespace = product.metadata?.namespace ?? 'default';
-  if (namespace !== 'default') {
-    problems.push(
-      `self-service products live in namespace "default", got ${JSON.stringify(
-        namespace,
-      )}`,
-    );
-  }
-  if (!isObject(product.spec)) {
-    problems.push('product spec is missing');
-  }
-  if (!Array.isArray(ports) || ports.length === 0) {
-    problems.push('ports must be a non-empty array of OutputPort entities');
-    return problems;
-  }
-  const seen = new Set<string>();
-  ports.forEach((port, i) => {
-    if (!isObject(port)) {
-      problems.push(`ports[${i}] must be an OutputPort entity object`);
-      return;
-    }
-    if (
-      port.apiVersion !== DATA_PRODUCTS_API_VERSION ||
-      port.kind !== OUTPUT_PORT_KIND
-    ) {
-      problems.push(
-        `ports[${i}] must have apiVersion ${DATA_PRODUCTS_API_VERSION} and kind ${OUTPUT_PORT_KIND}`,
-      );
-    }
-    const portName = port.metadata?.name;
-    if (typeof portName !== 'string' || !ENTITY_NAME.test(portName)) {
-      problems.push(
-        `ports[${i}] metadata.name ${JSON.stringify(
-          portName,
-        )} is not a valid entity name`,
-      );
-    } else if (seen.has(portName)) {
-      problems.push(`ports[${i}] metadata.name ${portName} is used twice`);
-    } else {
-      seen.add(portName);
-    }
-    if ((port.metadata?.namespace ?? 'default') !== 'default') {
-      problems.push(`ports[${i}] must live in namespace "default"`);
-    }
-    const parent = port.spec?.dataProduct;
-    let parentName: string | undefined;
-    try {
-      parentName =
-        typeof parent === 'string'
-          ? parseEntityRef(parent, {
-              defaultKind: DATA_PRODUCT_KIND,
-              defaultNamespace: 'default',
-            }).name
-          : undefined;
-    } catch {
-      parentName = undefined;
-    }
-    if (parentName !== name) {
-      problems.push(
-        `ports[${i}] spec.dataProduct ${JSON.stringify(
-          parent,
-        )} must name the product ${JSON.stringify(name)}`,
-      );
-    }
-  });
-  return problems;
+  return [
+    ...problems,
+    ...validateDataProductEntity(product as Entity).map(
+      p => `product: ${p.message}`,
+    ),
+  ];
 }
 
-/** The refs of the OutputPort entities a product reads (registered products are valid). */
-function inputPortRefs(product: DataProductEntityV1alpha1): string[] {
-  return getDataProductInputRefs(product)
-    .filter(ref => ref.kind === OUTPUT_PORT_KIND)
-    .map(ref => stringifyEntityRef(ref));
+function portProblems(name: string, ports: unknown): string[] {
+  if (!Array.isArray(ports) || ports.length === 0) {
+    return ['ports must be a non-empty array of OutputPort entities'];
+  }
+  const productRef = {
+    kind: DATA_PRODUCT_KIND,
+    namespace: DEFAULT_NAMESPACE,
+    name,
+  };
+  const seen = new Set<string>();
+  return ports.flatMap((port, i) => {
+    if (!isObject(port)) {
+      return [`ports[${i}] must be an OutputPort entity object`];
+    }
+    const problems = namespaceProblems(`ports[${i}]`, port);
+    const portName = port.metadata?.name;
+    if (typeof portName === 'string') {
+      const key = portName.toLocaleLowerCase('en-US');
+      if (seen.has(key)) {
+        problems.push(`ports[${i}] metadata.name ${portName} is used twice`);
+      }
+      seen.add(key);
+    }
+    const parent = port.spec?.dataProduct;
+    if (typeof parent === 'string') {
+      let parentRef;
+      try {
+        parentRef = parseDataProductRef(parent);
+      } catch {
+        parentRef = undefined;
+      }
+      if (!parentRef || !isSameEntityRef(parentRef, productRef)) {
+        problems.push(
+          `ports[${i}] spec.dataProduct ${JSON.stringify(
+            parent,
+          )} must name the product ${JSON.stringify(name)}`,
+        );
+      }
+    }
+    return [
+      ...problems,
+      ...validateOutputPortEntity(port as Entity).map(
+        p => `ports[${i}]: ${p.message}`,
+      ),
+    ];
+  });
 }
 
 /**
@@ -150,12 +126,12 @@ export class RegistryService {
   ) {}
 
   /** All registered products. */
-  async list(): Promise<RegisteredProduct[]> {
+  async list(): Promise<RegisteredDataProduct[]> {
     return this.options.store.list();
   }
 
   /** One product; throws NotFoundError when it is not registered. */
-  async get(name: string): Promise<RegisteredProduct> {
+  async get(name: string): Promise<RegisteredDataProduct> {
     const item = await this.options.store.get(name);
     if (!item) {
       throw new NotFoundError(
@@ -171,49 +147,52 @@ export class RegistryService {
    */
   async put(
     name: string,
-    request: RegistryPutRequest,
+    body: unknown,
     registeredBy?: string,
-  ): Promise<{ created: boolean; item: RegisteredProduct }> {
-    const entry = this.check(name, request);
-    return this.options.store.upsert({ ...entry, registeredBy });
+  ): Promise<DataProductRegistrationResult> {
+    const registration = this.check(name, body);
+    return this.options.store.upsert({
+      ...registration,
+      status: registration.status ?? 'provisioned',
+      registeredBy,
+    });
   }
 
   /**
    * Checks a registration without storing it; throws InputError naming every
    * problem.
    */
-  validate(name: string, request: RegistryPutRequest): void {
-    this.check(name, request);
+  validate(name: string, body: unknown): void {
+    this.check(name, body);
   }
 
-  private check(name: string, request: RegistryPutRequest) {
-    if (!ENTITY_NAME.test(name) || name.length > 63) {
+  private check(name: string, body: unknown): DataProductRegistration {
+    const nameRule = validateEntityName(name);
+    if (nameRule) {
       throw new InputError(
-        `Invalid product name ${JSON.stringify(
+        `Invalid product name ${JSON.stringify(name)}: ${nameRule}`,
+      );
+    }
+    if (!isObject(body)) {
+      throw new InputError(
+        `Invalid data product ${JSON.stringify(
           name,
-        )}: use lower case letters, digits and single dashes, at most 63 characters`,
+        )}: send a JSON object { product, ports, status?, error? }`,
       );
     }
-    const problems = structuralProblems(name, request.product, request.ports);
-    const product = request.product as DataProductEntityV1alpha1;
-    const ports = request.ports as OutputPortEntityV1alpha1[];
-    if (problems.length === 0) {
+    const { product, ports, status, error } = body;
+    const problems = [
+      ...productProblems(name, product),
+      ...portProblems(name, ports),
+    ];
+    if (status !== undefined && !STATUSES.includes(status)) {
       problems.push(
-        ...validateDataProductEntity(product).map(p => `product: ${p.message}`),
-        ...ports.flatMap((port, i) =>
-          validateOutputPortEntity(port).map(p => `ports[${i}]: ${p.message}`),
-        ),
+        `status must be ${STATUSES.map(s => JSON.stringify(s)).join(
+          ' or ',
+        )}, got ${JSON.stringify(status)}`,
       );
     }
-    const status = (request.status ?? 'provisioned') as RegistryStatus;
-    if (status !== 'provisioned' && status !== 'failed') {
-      problems.push(
-        `status must be "provisioned" or "failed", got ${JSON.stringify(
-          request.status,
-        )}`,
-      );
-    }
-    if (request.error !== undefined && typeof request.error !== 'string') {
+    if (error !== undefined && typeof error !== 'string') {
       problems.push('error must be a string');
     }
     if (problems.length > 0) {
@@ -221,12 +200,7 @@ export class RegistryService {
         `Invalid data product ${JSON.stringify(name)}: ${problems.join('; ')}`,
       );
     }
-    return {
-      product,
-      ports,
-      status,
-      error: request.error as string | undefined,
-    };
+    return { product, ports, status, error };
   }
 
   /**
@@ -236,18 +210,14 @@ export class RegistryService {
    */
   async remove(name: string): Promise<void> {
     const item = await this.get(name);
-    const portRefs = new Set(
-      item.ports.map(port =>
-        stringifyEntityRef({
-          kind: OUTPUT_PORT_KIND,
-          namespace: 'default',
-          name: port.metadata.name,
-        }),
-      ),
-    );
+    const portRefs = item.ports.map(port => getCompoundEntityRef(port));
     const consumers = (await this.options.store.list())
       .filter(other => other.product.metadata.name !== name)
-      .filter(other => inputPortRefs(other.product).some(r => portRefs.has(r)))
+      .filter(other =>
+        getDataProductInputPortRefs(other.product).some(({ ref }) =>
+          portRefs.some(portRef => isSameEntityRef(ref, portRef)),
+        ),
+      )
       .map(other => other.product.metadata.name);
     if (consumers.length > 0) {
       throw new ConflictError(

@@ -1,36 +1,21 @@
-import type { Knex } from 'knex';
 import type {
   DataProductEntityV1alpha1,
+  DataProductRegistration,
+  DataProductRegistrationResult,
+  DataProductRegistryStatus,
   OutputPortEntityV1alpha1,
+  RegisteredDataProduct,
 } from '@dataproducts/plugin-data-products-common';
+import type { Knex } from 'knex';
 
+// Made by the package's migrations (see migrations/).
 const TABLE = 'data_product_registry';
-
-/** The state the registry records for a product's last provisioning. */
-export type RegistryStatus = 'provisioned' | 'failed';
-
-/** A self-service data product as the registry stores it. */
-export interface RegisteredProduct {
-  /** The DataProduct entity. */
-  product: DataProductEntityV1alpha1;
-  /** Its OutputPort entities. */
-  ports: OutputPortEntityV1alpha1[];
-  status: RegistryStatus;
-  /** Why the last provisioning failed (only with status `failed`). */
-  error?: string;
-  /** The user entity ref of whoever registered the product last. */
-  registeredBy?: string;
-  /** ISO timestamp of the first registration. */
-  createdAt: string;
-  /** ISO timestamp of the last change. */
-  updatedAt: string;
-}
 
 interface RegistryRow {
   name: string;
   product: DataProductEntityV1alpha1 | string;
   ports: OutputPortEntityV1alpha1[] | string;
-  status: RegistryStatus;
+  status: DataProductRegistryStatus;
   error: string | null;
   registered_by: string | null;
   created_at: Date | string;
@@ -42,7 +27,7 @@ const parseJson = <T>(value: T | string): T =>
 
 const toIso = (value: Date | string) => new Date(value).toISOString();
 
-function fromRow(row: RegistryRow): RegisteredProduct {
+function fromRow(row: RegistryRow): RegisteredDataProduct {
   return {
     product: parseJson(row.product),
     ports: parseJson(row.ports),
@@ -59,41 +44,17 @@ function fromRow(row: RegistryRow): RegisteredProduct {
  * product, so every backend replica sharing the database sees the same set.
  */
 export class RegistryStore {
-  /** Creates the registry table when it is missing and returns a store on it. */
-  static async create(knex: Knex): Promise<RegistryStore> {
-    // Replicas starting together must not race on CREATE TABLE: serialise
-    // the check with a transaction-scoped advisory lock.
-    const isPostgres = String(knex.client.config.client).startsWith('pg');
-    await knex.transaction(async tx => {
-      if (isPostgres) {
-        await tx.raw(`SELECT pg_advisory_xact_lock(hashtext(?))`, [TABLE]);
-      }
-      if (!(await tx.schema.hasTable(TABLE))) {
-        await tx.schema.createTable(TABLE, table => {
-          table.string('name', 63).primary().notNullable();
-          table.jsonb('product').notNullable();
-          table.jsonb('ports').notNullable();
-          table.string('status', 20).notNullable();
-          table.text('error').nullable();
-          table.string('registered_by').nullable();
-          table.timestamp('created_at', { useTz: true }).notNullable();
-          table.timestamp('updated_at', { useTz: true }).notNullable();
-        });
-      }
-    });
-    return new RegistryStore(knex);
-  }
-
-  private constructor(private readonly knex: Knex) {}
+  /** A store on the registry table, which the plugin's migrations create. */
+  constructor(private readonly knex: Knex) {}
 
   /** All registered products, ordered by name. */
-  async list(): Promise<RegisteredProduct[]> {
+  async list(): Promise<RegisteredDataProduct[]> {
     const rows = await this.knex<RegistryRow>(TABLE).select().orderBy('name');
     return rows.map(fromRow);
   }
 
   /** One product by entity name, or undefined. */
-  async get(name: string): Promise<RegisteredProduct | undefined> {
+  async get(name: string): Promise<RegisteredDataProduct | undefined> {
     const row = await this.knex<RegistryRow>(TABLE).where({ name }).first();
     return row ? fromRow(row) : undefined;
   }
@@ -102,13 +63,12 @@ export class RegistryStore {
    * Inserts or replaces a product. Returns whether it was new. The first
    * registration time is kept on update.
    */
-  async upsert(entry: {
-    product: DataProductEntityV1alpha1;
-    ports: OutputPortEntityV1alpha1[];
-    status: RegistryStatus;
-    error?: string;
-    registeredBy?: string;
-  }): Promise<{ created: boolean; item: RegisteredProduct }> {
+  async upsert(
+    entry: DataProductRegistration & {
+      status: DataProductRegistryStatus;
+      registeredBy?: string;
+    },
+  ): Promise<DataProductRegistrationResult> {
     const now = new Date();
     const isPostgres = String(this.knex.client.config.client).startsWith('pg');
     const [row]: Array<RegistryRow & { inserted?: boolean }> = await this.knex(

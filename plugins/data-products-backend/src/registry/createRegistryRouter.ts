@@ -11,18 +11,21 @@ import {
 import {
   dataProductRegistryDeletePermission,
   dataProductRegistryUpdatePermission,
+  type RegisteredDataProductList,
 } from '@dataproducts/plugin-data-products-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RegistryService } from './RegistryService';
 
 /**
- * The registry's HTTP API: `GET /registry/products`,
- * `GET /registry/products/:name`, `PUT /registry/products/:name`
- * (body `{ product, ports, status?, error? }`; with `?dryRun=true` it only
- * validates) and `DELETE /registry/products/:name`. Writes are checked against
- * the `dataproduct.registry.update` and `dataproduct.registry.delete`
- * permissions.
+ * The registry's HTTP API, whose bodies are the types `DataProductsRegistryClient`
+ * of the common package sends and reads: `GET /registry/products`
+ * (`RegisteredDataProductList`), `GET /registry/products/:name`
+ * (`RegisteredDataProduct`), `PUT /registry/products/:name` (a
+ * `DataProductRegistration`; answers 201 or 200 with the `RegisteredDataProduct`,
+ * or 204 with `?dryRun=true`, which only validates) and
+ * `DELETE /registry/products/:name` (204). Writes are checked against the
+ * `dataproduct.registry.update` and `dataproduct.registry.delete` permissions.
  */
 export function createRegistryRouter(options: {
   registry: RegistryService;
@@ -54,7 +57,8 @@ export function createRegistryRouter(options: {
   router.use(express.json({ limit: '5mb' }));
 
   router.get('/registry/products', async (_req, res) => {
-    res.json({ items: await registry.list() });
+    const body: RegisteredDataProductList = { items: await registry.list() };
+    res.json(body);
   });
 
   router.get('/registry/products/:name', async (req, res) => {
@@ -63,7 +67,7 @@ export function createRegistryRouter(options: {
 
   router.put('/registry/products/:name', async (req, res) => {
     if (req.query.dryRun === 'true') {
-      registry.validate(req.params.name, req.body ?? {});
+      registry.validate(req.params.name, req.body);
       res.status(204).end();
       return;
     }
@@ -81,7 +85,7 @@ export function createRegistryRouter(options: {
         : credentials.principal.subject;
     const { created, item } = await registry.put(
       req.params.name,
-      req.body ?? {},
+      req.body,
       registeredBy,
     );
     res.status(created ? 201 : 200).json(item);
