@@ -177,7 +177,14 @@ describe('validateDataProductEntity', () => {
   it('reports every missing field of an empty spec', () => {
     expect(
       validateDataProductEntity(
-        product({}, ['type', 'lifecycle', 'owner', 'domain', 'schema', 'inputs']),
+        product({}, [
+          'type',
+          'lifecycle',
+          'owner',
+          'domain',
+          'schema',
+          'inputs',
+        ]),
       ).map(p => p.field),
     ).toEqual(['spec.type', 'spec.lifecycle', 'spec.owner', 'spec.schema']);
   });

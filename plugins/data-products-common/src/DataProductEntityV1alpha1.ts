@@ -4,7 +4,10 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import type { EntityValidationProblem } from './entityProblems';
-import { createEntityValidation, createKindValidator } from './entityValidation';
+import {
+  createEntityValidation,
+  createKindValidator,
+} from './entityValidation';
 import { reservedWordRule, schemaNameRule } from './identifiers';
 import { DATA_PRODUCT_KIND, DATA_PRODUCTS_API_VERSION } from './kinds';
 import {

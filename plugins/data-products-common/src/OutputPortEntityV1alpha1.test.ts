@@ -244,7 +244,9 @@ describe('validateOutputPortEntity', () => {
       'spec.columns[2].type is required',
       'spec.columns[3]: "email" must be an object',
       'spec.columns[4].unique: "yes" must be true or false',
-      expect.stringMatching(/^spec\.columns\[1\]\.type: "MONEY" must be one of the documented column types/),
+      expect.stringMatching(
+        /^spec\.columns\[1\]\.type: "MONEY" must be one of the documented column types/,
+      ),
       'spec.columns[2].name: "user" must not be a PostgreSQL reserved word',
       'spec.columns[4].name: "id" is a duplicate column name (also spec.columns[0].name): column names must be unique',
     ]);

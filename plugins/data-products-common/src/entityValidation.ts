@@ -69,7 +69,7 @@ export function createEntityValidation(
     if (name !== undefined) {
       problems.add('metadata.name', name, validateEntityName(name));
     }
-    if (isObject(entity.spec)) {
+    if (isObject(entity.metadata) && isObject(entity.spec)) {
       rules(entity, problems);
     }
     return problems.items;

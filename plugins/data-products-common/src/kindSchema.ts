@@ -151,7 +151,8 @@ function readableRule(
   }
   if (params.pattern !== undefined) {
     return (
-      PATTERN_RULES[params.pattern] ?? `must match the pattern ${params.pattern}`
+      PATTERN_RULES[params.pattern] ??
+      `must match the pattern ${params.pattern}`
     );
   }
   if (params.type !== undefined) {
@@ -262,7 +263,11 @@ export class KindSchema {
     const schema = this.#schemaAt(path);
     if (!path.length) {
       return {
-        problem: entityProblem('entity', undefined, readableRule(error, schema, copy)),
+        problem: entityProblem(
+          'entity',
+          undefined,
+          readableRule(error, schema, copy),
+        ),
         repaired: false,
       };
     }
@@ -288,7 +293,10 @@ export class KindSchema {
     const alternatives = (parent?.oneOf ?? []).map(
       branch => branch.required?.[0] ?? '',
     );
-    if (alternatives.includes(missing) && !parent?.required?.includes(missing)) {
+    if (
+      alternatives.includes(missing) &&
+      !parent?.required?.includes(missing)
+    ) {
       return this.#noneOf(copy, path, alternatives);
     }
     const schema = this.#schemaAt([...path, missing]);

@@ -116,7 +116,9 @@ describe('refs', () => {
   });
 
   it('spells full refs and compares them as the catalog does', () => {
-    expect(dataProductEntityRef('sales-crm')).toBe('dataproduct:default/sales-crm');
+    expect(dataProductEntityRef('sales-crm')).toBe(
+      'dataproduct:default/sales-crm',
+    );
     expect(outputPortEntityRef('sales-crm-customers', 'team-a')).toBe(
       'outputport:team-a/sales-crm-customers',
     );
@@ -148,11 +150,17 @@ describe('entity names', () => {
     for (const name of ['sales-crm', 'Sales_CRM.v2', 'a']) {
       expect(isValidEntityName(name)).toBe(true);
     }
-    for (const name of ['', 'sales crm', '-sales', 'sales-', 'x'.repeat(64), 42]) {
+    for (const name of [
+      '',
+      'sales crm',
+      '-sales',
+      'sales-',
+      'x'.repeat(64),
+      42,
+    ]) {
       expect(validateEntityName(name)).toBe(
         'must be a catalog entity name: 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
       );
     }
   });
 });
-

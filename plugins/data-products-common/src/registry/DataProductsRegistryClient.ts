@@ -82,7 +82,11 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
     name: string,
     options?: DataProductsRegistryRequestOptions,
   ): Promise<RegisteredDataProduct> {
-    const response = await this.#request('GET', `/${encodeURIComponent(name)}`, options);
+    const response = await this.#request(
+      'GET',
+      `/${encodeURIComponent(name)}`,
+      options,
+    );
     return response.json();
   }
 
