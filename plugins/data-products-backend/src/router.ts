@@ -2,6 +2,10 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import {
+  DATA_PRODUCT_KIND,
+  OUTPUT_PORT_KIND,
+} from '@dataproducts/plugin-data-products-common';
 import type { LineageService } from './services/LineageService';
 import type { StatusService } from './services/StatusService';
 
@@ -32,7 +36,7 @@ export async function createRouter(options: {
     const { namespace, name } = req.params;
     res.json(
       await statusService.getProductStatus(
-        { kind: 'dataproduct', namespace, name },
+        { kind: DATA_PRODUCT_KIND, namespace, name },
         credentials,
       ),
     );
@@ -43,7 +47,7 @@ export async function createRouter(options: {
     const { namespace, name } = req.params;
     res.json(
       await statusService.getPortStatus(
-        { kind: 'outputport', namespace, name },
+        { kind: OUTPUT_PORT_KIND, namespace, name },
         credentials,
       ),
     );

@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
+  DEFAULT_NAMESPACE,
   Entity,
   EntityRelation,
   RELATION_DEPENDENCY_OF,
@@ -8,10 +9,17 @@ import {
   RELATION_OWNED_BY,
   RELATION_OWNER_OF,
   RELATION_PART_OF,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { parseEntityYaml } from '@backstage/plugin-catalog-node';
+import {
+  getDataProductInputRefs,
+  getEntityNamespace,
+  getOutputPortProductRef,
+  isDataProductEntity,
+  isOutputPortEntity,
+  parseOwnerRef,
+} from '@dataproducts/plugin-data-products-common';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -43,7 +51,7 @@ export function withRelations(entities: Entity[]): Entity[] {
   for (const entity of entities) {
     byRef.set(stringifyEntityRef(entity), {
       ...entity,
-      metadata: { namespace: 'default', ...entity.metadata },
+      metadata: { namespace: DEFAULT_NAMESPACE, ...entity.metadata },
       relations: [],
     });
   }
@@ -64,34 +72,20 @@ export function withRelations(entities: Entity[]): Entity[] {
   };
   for (const entity of byRef.values()) {
     const ref = stringifyEntityRef(entity);
-    const spec = (entity.spec ?? {}) as Record<string, any>;
-    if (typeof spec.owner === 'string') {
-      const owner = stringifyEntityRef(
-        parseEntityRef(spec.owner, {
-          defaultKind: 'group',
-          defaultNamespace: 'default',
-        }),
-      );
-      relate(ref, RELATION_OWNED_BY, owner, RELATION_OWNER_OF);
+    const context = { defaultNamespace: getEntityNamespace(entity) };
+    const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+    if (typeof owner === 'string') {
+      const ownerRef = stringifyEntityRef(parseOwnerRef(owner, context));
+      relate(ref, RELATION_OWNED_BY, ownerRef, RELATION_OWNER_OF);
     }
-    if (entity.kind === 'DataProduct') {
-      for (const input of spec.inputs ?? []) {
-        const target = stringifyEntityRef(
-          parseEntityRef(input, {
-            defaultKind: 'outputport',
-            defaultNamespace: 'default',
-          }),
-        );
+    if (isDataProductEntity(entity)) {
+      for (const input of getDataProductInputRefs(entity)) {
+        const target = stringifyEntityRef(input);
         relate(ref, RELATION_DEPENDS_ON, target, RELATION_DEPENDENCY_OF);
       }
     }
-    if (entity.kind === 'OutputPort') {
-      const product = stringifyEntityRef(
-        parseEntityRef(spec.dataProduct, {
-          defaultKind: 'dataproduct',
-          defaultNamespace: 'default',
-        }),
-      );
+    if (isOutputPortEntity(entity)) {
+      const product = stringifyEntityRef(getOutputPortProductRef(entity));
       relate(ref, RELATION_PART_OF, product, RELATION_HAS_PART);
     }
   }

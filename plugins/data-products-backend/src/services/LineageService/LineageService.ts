@@ -12,10 +12,15 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DATA_PRODUCT_KIND,
+  getEntityNamespace,
+  isDataProductEntity,
+  isEntityRefOfKind,
+  isOutputPortEntity,
   Lineage,
   LineageEdge,
   LineageNode,
   OUTPUT_PORT_KIND,
+  SOURCE_RESOURCE_KIND,
 } from '@dataproducts/plugin-data-products-common';
 
 /** The deepest lineage a request may ask for, in hops between products. */
@@ -43,13 +48,6 @@ export interface LineageRequest {
 }
 
 type Direction = 'upstream' | 'downstream';
-
-function kindIs(ref: string, kind: string): boolean {
-  return (
-    parseEntityRef(ref).kind.toLocaleLowerCase('en-US') ===
-    kind.toLocaleLowerCase('en-US')
-  );
-}
 
 function relationTargets(entity: Entity, type: string): string[] {
   return (entity.relations ?? [])
@@ -84,7 +82,7 @@ class GraphBuilder {
     this.#nodes.set(id, {
       id,
       kind: entity.kind,
-      namespace: entity.metadata.namespace ?? 'default',
+      namespace: getEntityNamespace(entity),
       name: entity.metadata.name,
       title: entity.metadata.title,
       type: typeof spec.type === 'string' ? spec.type : undefined,
@@ -217,7 +215,12 @@ export class LineageService {
         graph.addEdge(item.edge);
         if (visited.has(item.ref)) continue;
         visited.add(item.ref);
-        if (direction === 'upstream' && kindIs(item.ref, 'resource')) continue;
+        if (
+          direction === 'upstream' &&
+          isEntityRefOfKind(item.ref, SOURCE_RESOURCE_KIND)
+        ) {
+          continue;
+        }
         nextFrontier.push({ entity, hops: item.hops });
       }
       frontier = nextFrontier;
@@ -295,11 +298,10 @@ function neighbours(
     edgeType: LineageEdge['type'];
     crossesProducts: boolean;
   }> = [];
-  const kind = entity.kind.toLocaleLowerCase('en-US');
   if (direction === 'upstream') {
-    if (kind === 'outputport') {
+    if (isOutputPortEntity(entity)) {
       for (const ref of relationTargets(entity, RELATION_PART_OF)) {
-        if (kindIs(ref, DATA_PRODUCT_KIND)) {
+        if (isEntityRefOfKind(ref, DATA_PRODUCT_KIND)) {
           result.push({ ref, edgeType: 'exposes', crossesProducts: false });
         }
       }
@@ -308,9 +310,9 @@ function neighbours(
       result.push({ ref, edgeType: 'feeds', crossesProducts: true });
     }
   } else {
-    if (kind === 'dataproduct') {
+    if (isDataProductEntity(entity)) {
       for (const ref of relationTargets(entity, RELATION_HAS_PART)) {
-        if (kindIs(ref, OUTPUT_PORT_KIND)) {
+        if (isEntityRefOfKind(ref, OUTPUT_PORT_KIND)) {
           result.push({ ref, edgeType: 'exposes', crossesProducts: false });
         }
       }

@@ -4,7 +4,6 @@ import {
   Entity,
   RELATION_HAS_PART,
   RELATION_PART_OF,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
@@ -18,9 +17,12 @@ import {
   DATA_PRODUCT_KIND,
   DataProductEntityV1alpha1,
   DataProductStatus,
+  getOutputPortProductRef,
+  isEntityRefOfKind,
   OUTPUT_PORT_KIND,
   OutputPortEntityV1alpha1,
   OutputPortStatus,
+  parseDataProductRef,
 } from '@dataproducts/plugin-data-products-common';
 
 /** The part of the warehouse engine the status endpoints need. */
@@ -96,21 +98,16 @@ export class StatusService {
       OUTPUT_PORT_KIND,
       credentials,
     )) as OutputPortEntityV1alpha1;
-    const productRef =
-      port.relations?.find(
-        r =>
-          r.type === RELATION_PART_OF &&
-          parseEntityRef(r.targetRef).kind ===
-            DATA_PRODUCT_KIND.toLocaleLowerCase('en-US'),
-      )?.targetRef ??
-      stringifyEntityRef(
-        parseEntityRef(port.spec.dataProduct, {
-          defaultKind: DATA_PRODUCT_KIND,
-          defaultNamespace: port.metadata.namespace ?? 'default',
-        }),
-      );
+    const partOf = port.relations?.find(
+      r =>
+        r.type === RELATION_PART_OF &&
+        isEntityRefOfKind(r.targetRef, DATA_PRODUCT_KIND),
+    );
+    const productRef = partOf
+      ? parseDataProductRef(partOf.targetRef)
+      : getOutputPortProductRef(port);
     const product = await this.#getEntity(
-      parseEntityRef(productRef),
+      productRef,
       DATA_PRODUCT_KIND,
       credentials,
     );
@@ -121,7 +118,9 @@ export class StatusService {
     const portStatus = status.ports.find(p => p.name === port.spec.name);
     if (!portStatus) {
       throw new NotFoundError(
-        `The warehouse status of data product '${productRef}' has no port '${port.spec.name}'`,
+        `The warehouse status of data product '${stringifyEntityRef(
+          productRef,
+        )}' has no port '${port.spec.name}'`,
       );
     }
     return portStatus;
@@ -135,8 +134,7 @@ export class StatusService {
       .filter(
         r =>
           r.type === RELATION_HAS_PART &&
-          parseEntityRef(r.targetRef).kind ===
-            OUTPUT_PORT_KIND.toLocaleLowerCase('en-US'),
+          isEntityRefOfKind(r.targetRef, OUTPUT_PORT_KIND),
       )
       .map(r => r.targetRef);
     const ports = portRefs.length
@@ -165,9 +163,7 @@ export class StatusService {
     kind: string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    if (
-      ref.kind.toLocaleLowerCase('en-US') !== kind.toLocaleLowerCase('en-US')
-    ) {
+    if (!isEntityRefOfKind(ref, kind)) {
       throw new InputError(`'${stringifyEntityRef(ref)}' is not a ${kind}`);
     }
     const entity = await this.#catalog.getEntityByRef(ref, { credentials });
