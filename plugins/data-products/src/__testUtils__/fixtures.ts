@@ -1,4 +1,4 @@
-import type { Entity } from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE, type Entity } from '@backstage/catalog-model';
 import type {
   DataProductStatus,
   Lineage,
@@ -15,7 +15,7 @@ function product(
   return {
     apiVersion: API_VERSION,
     kind: 'DataProduct',
-    metadata: { name, namespace: 'default', title },
+    metadata: { name, namespace: DEFAULT_NAMESPACE, title },
     spec: { lifecycle: 'production', ...spec },
     relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
   };
@@ -29,7 +29,7 @@ function port(
   return {
     apiVersion: API_VERSION,
     kind: 'OutputPort',
-    metadata: { name, namespace: 'default', title: String(spec.name) },
+    metadata: { name, namespace: DEFAULT_NAMESPACE, title: String(spec.name) },
     spec: {
       type: 'postgres-table',
       access: 'restricted',
@@ -173,7 +173,7 @@ export const crmCustomersResource: Entity = {
   kind: 'Resource',
   metadata: {
     name: 'crm-customers',
-    namespace: 'default',
+    namespace: DEFAULT_NAMESPACE,
     title: 'sources.crm_customers',
   },
   spec: { type: 'postgres-table', owner: 'group:sales' },
@@ -247,7 +247,7 @@ export const marketingLineage: Lineage = {
     {
       id: 'resource:default/crm-customers',
       kind: 'Resource',
-      namespace: 'default',
+      namespace: DEFAULT_NAMESPACE,
       name: 'crm-customers',
       title: 'sources.crm_customers',
       type: 'postgres-table',
@@ -256,7 +256,7 @@ export const marketingLineage: Lineage = {
     {
       id: 'dataproduct:default/sales-crm-customers',
       kind: 'DataProduct',
-      namespace: 'default',
+      namespace: DEFAULT_NAMESPACE,
       name: 'sales-crm-customers',
       title: 'Sales CRM Customers',
       type: 'source-aligned',
@@ -265,7 +265,7 @@ export const marketingLineage: Lineage = {
     {
       id: 'outputport:default/sales-crm-customers-customers',
       kind: 'OutputPort',
-      namespace: 'default',
+      namespace: DEFAULT_NAMESPACE,
       name: 'sales-crm-customers-customers',
       title: 'customers',
       type: 'postgres-table',
@@ -274,7 +274,7 @@ export const marketingLineage: Lineage = {
     {
       id: 'dataproduct:default/marketing-customer-360',
       kind: 'DataProduct',
-      namespace: 'default',
+      namespace: DEFAULT_NAMESPACE,
       name: 'marketing-customer-360',
       title: 'Marketing Customer 360',
       type: 'consumer-aligned',

@@ -1,26 +1,15 @@
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
-
-/** The target refs of an entity's relations of a type, optionally only those of a kind. */
-export function relatedRefs(
-  entity: Entity,
-  type: string,
-  kind?: string,
-): string[] {
-  return (entity.relations ?? [])
-    .filter(r => r.type === type)
-    .map(r => r.targetRef)
-    .filter(
-      ref =>
-        !kind ||
-        parseEntityRef(ref).kind.toLocaleLowerCase('en-US') ===
-          kind.toLocaleLowerCase('en-US'),
-    );
-}
+import {
+  Entity,
+  RELATION_DEPENDENCY_OF,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { getEntityRelations } from '@backstage/plugin-catalog-react';
 
 /** The entity's owner ref (from its `ownedBy` relation, else `spec.owner`). */
 export function ownerRef(entity: Entity): string | undefined {
-  const [owner] = relatedRefs(entity, 'ownedBy');
-  if (owner) return owner;
+  const [owner] = getEntityRelations(entity, RELATION_OWNED_BY);
+  if (owner) return stringifyEntityRef(owner);
   const spec = entity.spec as { owner?: unknown } | undefined;
   return typeof spec?.owner === 'string' ? spec.owner : undefined;
 }
@@ -41,7 +30,9 @@ export function hasLineage(entity: Entity): boolean {
     isDataProduct(entity) ||
     isOutputPort(entity) ||
     (entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
-      relatedRefs(entity, 'dependencyOf', 'DataProduct').length > 0)
+      getEntityRelations(entity, RELATION_DEPENDENCY_OF, {
+        kind: 'DataProduct',
+      }).length > 0)
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Entity } from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE, type Entity } from '@backstage/catalog-model';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -9,7 +9,7 @@ import { DataProductSchemaPicker } from './DataProductSchemaPicker';
 const crmCustomers: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
-  metadata: { name: 'crm-customers', namespace: 'default' },
+  metadata: { name: 'crm-customers', namespace: DEFAULT_NAMESPACE },
   spec: { type: 'postgres-table', owner: 'group:sales', system: 'crm' },
 };
 

@@ -1,4 +1,4 @@
-import type { Entity } from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE, type Entity } from '@backstage/catalog-model';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -10,7 +10,7 @@ const crmCustomers: Entity = {
   kind: 'Resource',
   metadata: {
     name: 'crm-customers',
-    namespace: 'default',
+    namespace: DEFAULT_NAMESPACE,
     description: `Customers as the CRM records them.
 
 | column | type | description |

@@ -1,7 +1,8 @@
 import {
-  parseEntityRef,
-  type Entity,
   type CompoundEntityRef,
+  DEFAULT_NAMESPACE,
+  type Entity,
+  parseEntityRef,
 } from '@backstage/catalog-model';
 import type { OutputPortColumn } from '@dataproducts/plugin-data-products-common';
 
@@ -54,7 +55,10 @@ function refName(
     return undefined;
   }
   try {
-    return parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' });
+    return parseEntityRef(ref, {
+      defaultKind,
+      defaultNamespace: DEFAULT_NAMESPACE,
+    });
   } catch {
     return undefined;
   }

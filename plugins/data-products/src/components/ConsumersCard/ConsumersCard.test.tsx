@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { screen } from '@testing-library/react';
 import {
   crmCustomers,
@@ -13,7 +14,7 @@ import {
 const component = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'web', namespace: 'default' },
+  metadata: { name: 'web', namespace: DEFAULT_NAMESPACE },
   spec: { type: 'website', owner: 'group:sales', lifecycle: 'production' },
 };
 

@@ -13,11 +13,18 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   EntityRefLink,
   catalogApiRef,
+  getEntityRelations,
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import { isDataProduct, ownerRef, relatedRefs } from '../../lib/relations';
+import { isDataProduct, ownerRef } from '../../lib/relations';
 import { CardTable } from '../CardTable';
+
+/** The refs of the entities that read a port. */
+const consumerRefsOf = (port: Entity): string[] =>
+  getEntityRelations(port, RELATION_DEPENDENCY_OF).map(ref =>
+    stringifyEntityRef(ref),
+  );
 
 interface ConsumerRow {
   id: string;
@@ -67,16 +74,16 @@ export function ConsumersCard() {
   const { value, loading, error } = useAsync(async () => {
     let ports: Entity[] = [entity];
     if (isDataProduct(entity)) {
-      const portRefs = relatedRefs(entity, RELATION_HAS_PART, 'OutputPort');
+      const portRefs = getEntityRelations(entity, RELATION_HAS_PART, {
+        kind: 'OutputPort',
+      }).map(ref => stringifyEntityRef(ref));
       ports = portRefs.length
         ? (
             await catalogApi.getEntitiesByRefs({ entityRefs: portRefs })
           ).items.filter((e): e is Entity => Boolean(e))
         : [];
     }
-    const consumerRefs = [
-      ...new Set(ports.flatMap(p => relatedRefs(p, RELATION_DEPENDENCY_OF))),
-    ];
+    const consumerRefs = [...new Set(ports.flatMap(consumerRefsOf))];
     if (consumerRefs.length === 0) return [];
     const consumers = (
       await catalogApi.getEntitiesByRefs({ entityRefs: consumerRefs })
@@ -86,9 +93,7 @@ export function ConsumersCard() {
       return {
         id: ref,
         consumer,
-        reads: ports.filter(p =>
-          relatedRefs(p, RELATION_DEPENDENCY_OF).includes(ref),
-        ),
+        reads: ports.filter(p => consumerRefsOf(p).includes(ref)),
         owner: ownerRef(consumer),
       };
     });

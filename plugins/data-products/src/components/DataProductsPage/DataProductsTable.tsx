@@ -5,7 +5,10 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Table, TableColumn } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  EntityRefLink,
+  getEntityRelations,
+} from '@backstage/plugin-catalog-react';
 import type {
   DataProductEntityV1alpha1,
   OutputPortEntityV1alpha1,
@@ -16,7 +19,7 @@ import InputLabel from '@material-ui/core/InputLabel';
 import NativeSelect from '@material-ui/core/NativeSelect';
 import TextField from '@material-ui/core/TextField';
 import { useMemo, useState } from 'react';
-import { ownerRef, portTypeLabel, relatedRefs } from '../../lib/relations';
+import { ownerRef, portTypeLabel } from '../../lib/relations';
 
 /** One data product in the explorer, with its ports and how many entities consume it. */
 export interface ProductRow {
@@ -35,11 +38,17 @@ export function toProductRows(entities: Entity[]): ProductRow[] {
     .filter(e => e.kind === 'DataProduct')
     .map(e => {
       const product = e as DataProductEntityV1alpha1;
-      const ports = relatedRefs(product, RELATION_HAS_PART, 'OutputPort')
-        .map(ref => byRef.get(ref))
+      const ports = getEntityRelations(product, RELATION_HAS_PART, {
+        kind: 'OutputPort',
+      })
+        .map(ref => byRef.get(stringifyEntityRef(ref)))
         .filter((p): p is OutputPortEntityV1alpha1 => Boolean(p));
       const consumers = new Set(
-        ports.flatMap(p => relatedRefs(p, RELATION_DEPENDENCY_OF)),
+        ports.flatMap(p =>
+          getEntityRelations(p, RELATION_DEPENDENCY_OF).map(ref =>
+            stringifyEntityRef(ref),
+          ),
+        ),
       );
       return {
         id: stringifyEntityRef(product),

@@ -13,11 +13,18 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   EntityRefLink,
   catalogApiRef,
+  getEntityRelations,
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import { isOutputPort, ownerRef, relatedRefs } from '../../lib/relations';
+import { isOutputPort, ownerRef } from '../../lib/relations';
 import { CardTable } from '../CardTable';
+
+/** The ref of the data product an input output port is part of. */
+const productRefOf = (input: Entity): string | undefined =>
+  getEntityRelations(input, RELATION_PART_OF, { kind: 'DataProduct' }).map(
+    ref => stringifyEntityRef(ref),
+  )[0];
 
 interface InputRow {
   id: string;
@@ -67,7 +74,9 @@ const columns: TableColumn<InputRow>[] = [
 export function InputsCard() {
   const { entity } = useEntity();
   const catalogApi = useApi(catalogApiRef);
-  const inputRefs = relatedRefs(entity, RELATION_DEPENDS_ON);
+  const inputRefs = getEntityRelations(entity, RELATION_DEPENDS_ON).map(ref =>
+    stringifyEntityRef(ref),
+  );
   const key = inputRefs.join(',');
 
   const { value, loading, error } = useAsync(async () => {
@@ -77,7 +86,9 @@ export function InputsCard() {
     ).items.filter((e): e is Entity => Boolean(e));
     const productRefs = [
       ...new Set(
-        inputs.flatMap(i => relatedRefs(i, RELATION_PART_OF, 'DataProduct')),
+        inputs
+          .map(productRefOf)
+          .filter((ref): ref is string => ref !== undefined),
       ),
     ];
     const products = productRefs.length
@@ -86,7 +97,7 @@ export function InputsCard() {
         ).items.filter((e): e is Entity => Boolean(e))
       : [];
     return inputs.map<InputRow>(input => {
-      const [productRef] = relatedRefs(input, RELATION_PART_OF, 'DataProduct');
+      const productRef = productRefOf(input);
       const product = products.find(p => stringifyEntityRef(p) === productRef);
       return {
         id: stringifyEntityRef(input),

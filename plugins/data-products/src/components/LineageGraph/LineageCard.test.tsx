@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { screen } from '@testing-library/react';
 import {
   crmCustomersPort,
@@ -80,7 +81,7 @@ describe('layoutLineage', () => {
     const nodes = Array.from({ length: 250 }, (_, i) => ({
       id: `dataproduct:default/p${i}`,
       kind: 'DataProduct',
-      namespace: 'default',
+      namespace: DEFAULT_NAMESPACE,
       name: `p${i}`,
       distance: 0,
     }));

@@ -1,8 +1,9 @@
 import {
+  DEFAULT_NAMESPACE,
   Entity,
+  parseEntityRef,
   RELATION_DEPENDS_ON,
   RELATION_HAS_PART,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
@@ -14,6 +15,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   EntityRefLink,
   catalogApiRef,
+  getEntityRelations,
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import {
@@ -27,7 +29,6 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { relatedRefs } from '../../lib/relations';
 
 const useStyles = makeStyles(theme => ({
   sql: {
@@ -58,7 +59,7 @@ function resolveSource(
       productNamesMatch(
         parseEntityRef(input.spec.dataProduct, {
           defaultKind: 'dataproduct',
-          defaultNamespace: 'default',
+          defaultNamespace: DEFAULT_NAMESPACE,
         }).name,
         product,
       ),
@@ -113,15 +114,20 @@ export function ModelContent() {
   const entityRef = stringifyEntityRef(entity);
 
   const { value, loading, error } = useAsync(async () => {
-    const load = async (refs: string[]) =>
-      refs.length
+    /** The output ports the entity has a relation of `type` to. */
+    const loadPorts = async (type: string) => {
+      const refs = getEntityRelations(entity, type, {
+        kind: 'OutputPort',
+      }).map(ref => stringifyEntityRef(ref));
+      return refs.length
         ? (
             await catalogApi.getEntitiesByRefs({ entityRefs: refs })
           ).items.filter((e): e is Entity => Boolean(e))
         : [];
+    };
     const [ports, inputs] = await Promise.all([
-      load(relatedRefs(entity, RELATION_HAS_PART, 'OutputPort')),
-      load(relatedRefs(entity, RELATION_DEPENDS_ON, 'OutputPort')),
+      loadPorts(RELATION_HAS_PART),
+      loadPorts(RELATION_DEPENDS_ON),
     ]);
     return {
       ports: ports as OutputPortEntityV1alpha1[],

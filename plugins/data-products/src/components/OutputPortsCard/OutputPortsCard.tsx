@@ -12,7 +12,11 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  EntityRefLink,
+  useEntity,
+  useRelatedEntities,
+} from '@backstage/plugin-catalog-react';
 import type {
   DataProductEntityV1alpha1,
   OutputPortEntityV1alpha1,
@@ -22,8 +26,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errors';
-import { useEntitiesByRefs } from '../../hooks/useRelatedEntityList';
-import { portTypeLabel, relatedRefs } from '../../lib/relations';
+import { portTypeLabel } from '../../lib/relations';
 import { PortStatusLabel, formatTimestamp } from '../StatusChip';
 
 interface PortRow {
@@ -71,8 +74,10 @@ const columns: TableColumn<PortRow>[] = [
 export function OutputPortsCard() {
   const { entity } = useEntity<DataProductEntityV1alpha1>();
   const api = useApi(dataProductsApiRef);
-  const portRefs = relatedRefs(entity, RELATION_HAS_PART, 'OutputPort');
-  const ports = useEntitiesByRefs(portRefs);
+  const ports = useRelatedEntities(entity, {
+    type: RELATION_HAS_PART,
+    kind: 'outputport',
+  });
   const entityRef = stringifyEntityRef(entity);
   const status = useAsync(
     () => api.getProductStatus(entityRef),
