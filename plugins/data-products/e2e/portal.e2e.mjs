@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- run only by ./portal e2e, with the wait helper its scripts share
 import { waitFor } from '../../../scripts/lib/wait.mjs';
 
 const ROOT = path.resolve(
