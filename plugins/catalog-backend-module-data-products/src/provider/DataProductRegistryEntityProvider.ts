@@ -8,17 +8,17 @@ import type {
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
+  DEFAULT_NAMESPACE,
   type Entity,
 } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import type {
   DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import type {
-  DataProductEntityV1alpha1,
-  OutputPortEntityV1alpha1,
+import {
+  DataProductsRegistryClient,
+  type RegisteredDataProduct,
 } from '@dataproducts/plugin-data-products-common';
 
 /** Annotation with the registry's record of the product's last provisioning. */
@@ -27,14 +27,6 @@ export const ANNOTATION_REGISTRY_STATUS = 'dataproducts.io/registry-status';
 export const ANNOTATION_REGISTRY_ERROR = 'dataproducts.io/registry-error';
 
 const PROVIDER_NAME = 'data-products-registry';
-
-/** One product as `GET /api/data-products/registry/products` serves it. */
-interface RegistryItem {
-  product: DataProductEntityV1alpha1;
-  ports: OutputPortEntityV1alpha1[];
-  status: string;
-  error?: string;
-}
 
 /** The default schedule: every 3 seconds on every replica. */
 export const DEFAULT_REGISTRY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
@@ -46,15 +38,17 @@ export const DEFAULT_REGISTRY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
 
 /**
  * Publishes the self-service products of the data-products registry as
- * DataProduct and OutputPort entities. It reads the registry over HTTP with
- * the backend's own service credentials on a short local schedule, so a new
- * product reaches the catalog within seconds on every replica, and applies a
- * full mutation only when the registry's content changed.
+ * DataProduct and OutputPort entities. It reads the registry through
+ * `DataProductsRegistryClient` with the backend's own service credentials on a
+ * short local schedule, so a new product reaches the catalog within seconds on
+ * every replica, and applies a full mutation only when the registry's content
+ * changed.
  */
 export class DataProductRegistryEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private lastPublished?: string;
   private lastError?: string;
+  private readonly registry: DataProductsRegistryClient;
 
   constructor(
     private readonly options: {
@@ -64,7 +58,11 @@ export class DataProductRegistryEntityProvider implements EntityProvider {
       scheduler?: SchedulerService;
       schedule?: SchedulerServiceTaskScheduleDefinition;
     },
-  ) {}
+  ) {
+    this.registry = new DataProductsRegistryClient({
+      discoveryApi: options.discovery,
+    });
+  }
 
   getProviderName(): string {
     return PROVIDER_NAME;
@@ -123,34 +121,26 @@ export class DataProductRegistryEntityProvider implements EntityProvider {
     );
   }
 
-  private async readRegistry(): Promise<RegistryItem[]> {
-    const { discovery, auth } = this.options;
-    const baseUrl = await discovery.getBaseUrl('data-products');
+  private async readRegistry(): Promise<RegisteredDataProduct[]> {
+    const { auth } = this.options;
     const { token } = await auth.getPluginRequestToken({
       onBehalfOf: await auth.getOwnServiceCredentials(),
       targetPluginId: 'data-products',
     });
-    const response = await fetch(`${baseUrl}/registry/products`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    const body = (await response.json()) as { items: RegistryItem[] };
-    return body.items;
+    return this.registry.listProducts({ token });
   }
 }
 
 function withAnnotations(
   entity: Entity,
   location: string,
-  item: RegistryItem,
+  item: RegisteredDataProduct,
 ): Entity {
   return {
     ...entity,
     metadata: {
       ...entity.metadata,
-      namespace: entity.metadata.namespace ?? 'default',
+      namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
       annotations: {
         ...entity.metadata.annotations,
         [ANNOTATION_LOCATION]: location,
@@ -162,7 +152,7 @@ function withAnnotations(
   };
 }
 
-function toDeferredEntities(item: RegistryItem): DeferredEntity[] {
+function toDeferredEntities(item: RegisteredDataProduct): DeferredEntity[] {
   const name = item.product.metadata.name;
   const location = `${PROVIDER_NAME}:${name}`;
   return [item.product, ...item.ports].map(entity => ({
