@@ -10,10 +10,7 @@ import {
   ModelSourceReference,
   PhysicalRelation,
 } from './references';
-import {
-  replaceSourceReferences,
-  replaceTemplateExpressionsByText,
-} from './templates';
+import { blankTemplateDelimiters, replaceSourceReferences } from './templates';
 import { asNode, mapPositions } from './tree';
 
 /** How to check one model: whose it is, what it may read and where that lives. */
@@ -67,12 +64,12 @@ export function checkModel<TInput extends ModelInput>(
   }
   const tokens = scanSql(model);
   if (!tokens) {
-    parseOrRefuse(context, replaceTemplateExpressionsByText(model));
+    parseOrRefuse(context, blankTemplateDelimiters(model));
     throw modelError(
       context,
       0,
       'could not be split into SQL tokens',
-      'Check that every string, quoted name and comment is closed',
+      'Check that every string, quoted name and comment is closed and that numbers are followed by a space or an operator',
     );
   }
   const prepared = replaceSourceReferences(context, tokens);

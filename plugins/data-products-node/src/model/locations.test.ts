@@ -66,9 +66,26 @@ describe('error positions', () => {
         8,
         'unterminated dollar-quoted string',
       ],
+      [
+        'a string inside a reference',
+        `SELECT * FROM {{ source('sales_crm_customers', 'customers) }}`,
+        1,
+        48,
+        'unterminated quoted string',
+      ],
     ])('point at an unterminated %s', (_, model, line, column, message) => {
       expect(() => check(model)).toThrow(
         `line ${line}, column ${column}: PostgreSQL cannot parse it: ${message}`,
+      );
+    });
+
+    it('point at a number run into a word', () => {
+      expect(() =>
+        check(
+          `SELECT c.id\nFROM {{- source('sales_crm_customers', 'customers') -}} c\nLIMIT 10rows`,
+        ),
+      ).toThrow(
+        'line 3, column 7: PostgreSQL cannot parse it: trailing junk after numeric literal at or near "10rows"',
       );
     });
   });

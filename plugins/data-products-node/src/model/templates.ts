@@ -99,13 +99,15 @@ export function replaceSourceReferences(
 }
 
 /**
- * The same substitution made on the text alone, for a model PostgreSQL's
- * lexer cannot split into tokens (an unterminated string or comment): the
- * parse that follows fails, and this keeps its error position in place.
+ * The model with its template delimiters (`{{`, `{{-`, `}}`, `-}}`) blanked
+ * out, for a model PostgreSQL's lexer cannot split into tokens (an
+ * unterminated string or comment, a malformed number): what is left reads
+ * `FROM source('p', 'q') AS c`, which the grammar accepts, so parsing it
+ * fails on the lexer's error, at its position.
  */
-export function replaceTemplateExpressionsByText(text: string): string {
-  return text.replace(/\{\{-?[\s\S]*?-?\}\}/g, expression =>
-    ` ${PLACEHOLDER_PREFIX}`.padEnd(expression.length),
+export function blankTemplateDelimiters(text: string): string {
+  return text.replace(/\{\{-?|-?\}\}/g, delimiter =>
+    ' '.repeat(delimiter.length),
   );
 }
 
