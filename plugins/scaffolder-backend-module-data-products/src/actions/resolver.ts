@@ -1,16 +1,17 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  DATA_PRODUCT_KIND,
+  dataProductRefSpellings,
   DataProductEntityV1alpha1,
+  getDataProductInputPortRefs,
+  getOutputPortProductRef,
+  isOutputPortEntity,
+  isSameEntityRef,
   OUTPUT_PORT_KIND,
   OutputPortEntityV1alpha1,
+  parseDataProductRef,
 } from '@dataproducts/plugin-data-products-common';
 import type { ResolvedInput } from '@dataproducts/plugin-data-products-node';
 
@@ -28,8 +29,9 @@ export interface ProductResolver {
     ports: OutputPortEntityV1alpha1[];
   }>;
   /**
-   * The product's declared inputs that are OutputPorts, as the product and
-   * port they name. Other inputs (operational tables as Resources) are skipped.
+   * The product's declared inputs that are OutputPorts (those written without
+   * a kind included), as the product and port they name. Other inputs
+   * (operational tables as Resources) are skipped.
    */
   resolveInputs(
     product: DataProductEntityV1alpha1,
@@ -37,23 +39,23 @@ export interface ProductResolver {
   ): Promise<ResolvedInput[]>;
 }
 
-/** The name of the DataProduct an OutputPort belongs to. */
-export function productNameOfPort(port: Entity): string {
-  return parseEntityRef(String(port.spec?.dataProduct), {
-    defaultKind: DATA_PRODUCT_KIND,
-    defaultNamespace: port.metadata.namespace ?? 'default',
-  }).name;
-}
-
-/** Whether a ref in `spec.inputs` names an OutputPort. */
-export function isOutputPortRef(ref: string): boolean {
-  try {
-    return (
-      parseEntityRef(ref).kind.toLocaleLowerCase('en-US') ===
-      OUTPUT_PORT_KIND.toLocaleLowerCase('en-US')
+function inputPortRefs(product: DataProductEntityV1alpha1) {
+  const declared: unknown = product.spec?.inputs ?? [];
+  if (!Array.isArray(declared)) {
+    throw new InputError(
+      `Invalid spec.inputs of data product '${
+        product.metadata.name
+      }' ${JSON.stringify(declared)}: must be a list of entity refs`,
     );
-  } catch {
-    return false;
+  }
+  try {
+    return getDataProductInputPortRefs(product);
+  } catch (error) {
+    throw new InputError(
+      `Invalid spec.inputs of data product '${product.metadata.name}': ${
+        (error as Error).message
+      }; write each input as an OutputPort ref (outputport:<name>, or the bare name) or a source Resource (resource:<name>)`,
+    );
   }
 }
 
@@ -63,13 +65,14 @@ export function createCatalogProductResolver(
 ): ProductResolver {
   return {
     async loadProduct(entityRef, credentials) {
-      const ref = parseEntityRef(entityRef, {
-        defaultKind: DATA_PRODUCT_KIND,
-        defaultNamespace: 'default',
-      });
-      if (ref.kind.toLocaleLowerCase('en-US') !== 'dataproduct') {
+      let ref;
+      try {
+        ref = parseDataProductRef(entityRef);
+      } catch (error) {
         throw new InputError(
-          `Expected a DataProduct entity ref, got '${entityRef}'`,
+          `Expected a DataProduct entity ref, got '${entityRef}': ${
+            (error as Error).message
+          }`,
         );
       }
       const product = await catalog.getEntityByRef(ref, { credentials });
@@ -84,56 +87,39 @@ export function createCatalogProductResolver(
         {
           filter: {
             kind: OUTPUT_PORT_KIND,
-            'spec.dataProduct': [
-              ref.name,
-              `dataproduct:${ref.name}`,
-              `dataproduct:${ref.namespace}/${ref.name}`,
-            ],
+            'spec.dataProduct': dataProductRefSpellings(ref),
           },
         },
         { credentials },
       );
       return {
         product: product as DataProductEntityV1alpha1,
-        ports: (items as OutputPortEntityV1alpha1[]).filter(
-          p => productNameOfPort(p) === ref.name,
-        ),
+        ports: items
+          .filter(isOutputPortEntity)
+          .filter(port => isSameEntityRef(getOutputPortProductRef(port), ref)),
       };
     },
 
     async resolveInputs(product, credentials) {
-      const declared: unknown = product.spec?.inputs ?? [];
-      if (!Array.isArray(declared)) {
-        throw new InputError(
-          `Invalid spec.inputs of data product '${
-            product.metadata.name
-          }' ${JSON.stringify(declared)}: must be a list of entity refs`,
-        );
-      }
-      const refs = declared.map(String).filter(isOutputPortRef);
-      if (refs.length === 0) {
+      const inputs = inputPortRefs(product);
+      if (inputs.length === 0) {
         return [];
       }
-      const parsed = refs.map(r =>
-        parseEntityRef(r, {
-          defaultNamespace: product.metadata.namespace ?? 'default',
-        }),
-      );
       const { items } = await catalog.getEntitiesByRefs(
-        { entityRefs: parsed.map(p => stringifyEntityRef(p)) },
+        { entityRefs: inputs.map(input => stringifyEntityRef(input.ref)) },
         { credentials },
       );
-      return refs.map((ref, i) => {
+      return inputs.map(({ written }, i) => {
         const port = items[i];
-        if (!port) {
+        if (!isOutputPortEntity(port)) {
           throw new InputError(
-            `Input '${ref}' of data product '${product.metadata.name}' was not found in the catalog`,
+            `Input '${written}' of data product '${product.metadata.name}' was not found in the catalog`,
           );
         }
         return {
-          ref,
-          product: productNameOfPort(port),
-          port: String(port.spec?.name),
+          ref: written,
+          product: getOutputPortProductRef(port).name,
+          port: port.spec.name,
         };
       });
     },
