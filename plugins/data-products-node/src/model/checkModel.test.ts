@@ -175,6 +175,12 @@ describe('checkModel', () => {
     expect(checked.sql).toBe('SELECT *\nFROM "Sales CRM"."Order ""Lines"""');
   });
 
+  it('writes strings holding a backslash as E strings, which mean the same whatever standard_conforming_strings says', () => {
+    expect(check(`SELECT 'C:\\temp\\' AS folder`).sql).toBe(
+      `SELECT E'C:\\\\temp\\\\' AS folder`,
+    );
+  });
+
   it('keeps positions in the tree as offsets of the model as written, past non-ASCII text', () => {
     const model = `SELECT 'é😀' AS greeting, c.id\nFROM ${CUSTOMERS} c`;
     const { tree } = check(model);

@@ -245,7 +245,10 @@ describe('model refusals', () => {
     ).toContain(problem);
   });
 
-  it('refuses a function hidden in a type modifier, a CASE or a VALUES list', () => {
+  it('refuses a function hidden in a type modifier, a CASE, a VALUES list or FROM', () => {
+    expect(refusal(`SELECT 1::numeric(pg_sleep(1)::int, 2)`).message).toContain(
+      'calls pg_sleep()',
+    );
     expect(
       refusal(`SELECT CASE WHEN true THEN pg_sleep(1) END`).message,
     ).toContain('calls pg_sleep()');
