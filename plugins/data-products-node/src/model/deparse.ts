@@ -18,24 +18,32 @@ export function deparseVerified(
   context: ModelRefusalContext,
   select: Record<string, unknown>,
 ): string {
-  const sql = deparseSync({ SelectStmt: select } as Node, { pretty: true });
-  let difference: TreePath | undefined;
-  let reparsed: unknown;
+  const checked = { SelectStmt: select };
+  let sql: string;
+  let statements: unknown[];
   try {
-    const result = parseSql(sql);
-    reparsed = result.stmts?.length === 1 ? result.stmts[0].stmt : undefined;
-    difference = firstDifference({ SelectStmt: select }, reparsed);
+    sql = deparseSync(checked as Node, { pretty: true });
+    statements = (parseSql(sql).stmts ?? []).map(raw => raw.stmt);
   } catch {
-    difference = [];
+    throw modelError(
+      context,
+      statementStart(context.text),
+      'could not be turned back into SQL that PostgreSQL parses',
+      'Write the query another way (a known case: subscripting an ARRAY[...] constructor); the engine runs only SQL it has verified',
+    );
   }
+  const difference = firstDifference(
+    checked,
+    statements.length === 1 ? statements[0] : undefined,
+  );
   if (difference) {
-    const location = locationOnPath({ SelectStmt: select }, difference);
+    const location = locationOnPath(checked, difference);
     throw modelError(
       context,
       location >= 0 ? location : statementStart(context.text),
-      `could not be turned back into SQL that means the same thing (the SQL generated for this part reads back differently${
-        difference.length > 0 ? ` at ${describePath(difference)}` : ''
-      })`,
+      `could not be turned back into SQL that means the same thing (the SQL generated for this part reads back differently at ${describePath(
+        difference,
+      )})`,
       'Write this part of the query another way; the engine runs only SQL whose meaning it has verified',
     );
   }

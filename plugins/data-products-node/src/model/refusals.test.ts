@@ -473,6 +473,18 @@ describe('model refusals', () => {
     );
   });
 
+  it('refuses what the deparser writes as SQL that does not parse', () => {
+    // The deparser drops the parentheses: ARRAY[1, 2][1] is a syntax error.
+    expect(
+      refusal(`-- first element\nSELECT (ARRAY[1, 2])[1] AS first`).message,
+    ).toBe(
+      "Model SQL of output port 'out', line 2, column 1: could not be turned back into SQL that PostgreSQL parses. " +
+        'Write the query another way (a known case: subscripting an ARRAY[...] constructor); the engine runs only SQL it has verified\n' +
+        '  SELECT (ARRAY[1, 2])[1] AS first\n' +
+        '  ^',
+    );
+  });
+
   it('refuses an empty model', () => {
     expect(refusal('  \n').message).toContain(
       'is empty. Write one SELECT statement',
