@@ -136,6 +136,33 @@ describe('LineageService', () => {
     ).toBeLessThanOrEqual(4);
   });
 
+  it('draws the edge from a port that a product names as input without a kind', async () => {
+    const consumer = {
+      apiVersion: 'dataproducts.io/v1alpha1',
+      kind: 'DataProduct',
+      metadata: { name: 'marketing-email-list' },
+      spec: {
+        type: 'consumer-aligned',
+        lifecycle: 'experimental',
+        owner: 'group:marketing',
+        schema: 'marketing_emails',
+        inputs: ['sales-crm-customers-customers'],
+      },
+    };
+    const { service } = serviceFor(withRelations([...demoCatalog(), consumer]));
+    const lineage = await service.getLineage({
+      entityRef: 'dataproduct:default/marketing-email-list',
+      upstream: 1,
+      downstream: 0,
+      credentials,
+    });
+    expect(lineage.edges).toContainEqual({
+      source: 'outputport:default/sales-crm-customers-customers',
+      target: 'dataproduct:default/marketing-email-list',
+      type: 'feeds',
+    });
+  });
+
   it('returns the whole mesh without an entityRef', async () => {
     const { service } = serviceFor(demoCatalog());
     const lineage = await service.getLineage({
@@ -166,5 +193,18 @@ describe('LineageService', () => {
         credentials,
       }),
     ).rejects.toThrow(/Invalid upstream depth '99'/);
+    // The root may be of any kind, so it has no default one.
+    await expect(
+      service.getLineage({
+        entityRef: 'marketing-customer-360',
+        upstream: 1,
+        downstream: 1,
+        credentials,
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        "Invalid entityRef 'marketing-customer-360': expected kind:namespace/name, e.g. dataproduct:default/marketing-customer-360",
+    });
   });
 });
