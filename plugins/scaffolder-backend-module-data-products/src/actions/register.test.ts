@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE, type Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createServer, type Server } from 'node:http';
@@ -33,7 +33,7 @@ const published = (entity: Entity, location: string): Entity => ({
   ...entity,
   metadata: {
     ...entity.metadata,
-    namespace: 'default',
+    namespace: DEFAULT_NAMESPACE,
     annotations: { 'backstage.io/managed-by-location': location },
   },
 });
@@ -66,8 +66,24 @@ describe('dataproduct:register', () => {
           );
           return;
         }
-        res.writeHead(req.url!.includes('dryRun') ? 204 : registryStatus);
-        res.end();
+        if (req.url!.includes('dryRun')) {
+          res.writeHead(204);
+          res.end();
+          return;
+        }
+        // The registered product, as the registry answers a PUT.
+        const { product: registered, ports: registeredPorts } =
+          JSON.parse(body);
+        res.writeHead(registryStatus, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            product: registered,
+            ports: registeredPorts,
+            status: 'provisioned',
+            createdAt: '2026-01-02T03:04:05.000Z',
+            updatedAt: '2026-01-02T03:04:05.000Z',
+          }),
+        );
       });
     });
     await new Promise<void>(resolve => server.listen(0, resolve));
@@ -172,6 +188,36 @@ describe('dataproduct:register', () => {
         /The data product registry refused sales-crm-customers/,
       ),
     });
+  });
+
+  it('fails with a NotAllowedError when the registry answers 403', async () => {
+    registryStatus = 403;
+    const { action } = setup();
+    const ctx = createMockActionContext({
+      input: { product, ports: [port] },
+    });
+    await expect(action.handler(ctx as any)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(
+        /The data product registry refused sales-crm-customers/,
+      ),
+    });
+  });
+
+  it('says it updated a product the registry already had', async () => {
+    registryStatus = 200;
+    const { action } = setup([
+      published(product, 'data-products-registry:sales-crm-customers'),
+      published(port, 'data-products-registry:sales-crm-customers'),
+    ]);
+    const ctx = createMockActionContext({
+      input: { product, ports: [port] },
+    });
+    const info = jest.spyOn(ctx.logger, 'info');
+    await action.handler(ctx as any);
+    expect(info).toHaveBeenCalledWith(
+      'Updated data product dataproduct:default/sales-crm-customers; waiting for the catalog to publish it',
+    );
   });
 
   it('refuses a name the catalog already has from another location', async () => {

@@ -11,7 +11,10 @@ import {
 } from '@backstage/catalog-model';
 import {
   ConflictError,
+  ForwardedError,
   InputError,
+  isError,
+  NotAllowedError,
   NotFoundError,
   ResponseError,
   ServiceUnavailableError,
@@ -23,7 +26,11 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import {
   DATA_PRODUCT_KIND,
+  DataProductsRegistryClient,
   OUTPUT_PORT_KIND,
+  type DataProductEntityV1alpha1,
+  type DataProductRegistration,
+  type OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
 import { waitFor } from '../lib/waitFor';
 import { examples } from './register.examples';
@@ -56,6 +63,7 @@ export function createRegisterAction(options: {
   'v2'
 > {
   const { discovery, auth, catalog, pollIntervalMs = 500 } = options;
+  const registry = new DataProductsRegistryClient({ discoveryApi: discovery });
 
   return createTemplateAction({
     id: 'dataproduct:register',
@@ -113,57 +121,46 @@ export function createRegisterAction(options: {
         ...portEntityRefs,
       ]);
 
-      const baseUrl = `${await discovery.getBaseUrl(
-        'data-products',
-      )}/registry/products/${encodeURIComponent(name)}`;
       const { token } = await auth.getPluginRequestToken({
         onBehalfOf: credentials,
         targetPluginId: 'data-products',
       });
-      const put = async (dryRun: boolean) => {
-        const response = await fetch(
-          `${baseUrl}${dryRun ? '?dryRun=true' : ''}`,
-          {
-            method: 'PUT',
-            headers: {
-              'Content-Type': 'application/json',
-              Authorization: `Bearer ${token}`,
-            },
-            body: JSON.stringify({ product, ports, status: 'provisioned' }),
-          },
-        );
-        if (!response.ok) {
-          const error = await ResponseError.fromResponse(response);
-          const message = `The data product registry refused ${name}: ${error.body.error.message}`;
-          switch (response.status) {
-            case 400:
-              throw new InputError(message, error);
-            case 404:
-              throw new NotFoundError(message, error);
-            case 409:
-              throw new ConflictError(message, error);
-            default:
-              throw new Error(message, { cause: error });
-          }
+      const registration: DataProductRegistration = {
+        product: product as DataProductEntityV1alpha1,
+        ports: ports as OutputPortEntityV1alpha1[],
+        status: 'provisioned',
+      };
+      /** Calls the registry; its refusal becomes a typed error that names the product. */
+      const askRegistry = async <T>(call: () => Promise<T>): Promise<T> => {
+        try {
+          return await call();
+        } catch (error) {
+          throw refusal(name, error);
         }
-        return response.status;
       };
 
       if (validateOnly || ctx.isDryRun) {
-        await put(true);
+        await askRegistry(() =>
+          registry.validateProduct(registration, { token }),
+        );
         ctx.logger.info(
           `Data product ${entityRef} with ${ports.length} output port(s) can be registered`,
         );
         return;
       }
 
-      const status = await ctx.checkpoint({
+      const created = await ctx.checkpoint({
         key: `dataproduct-register-${name}`,
-        fn: () => put(false),
+        fn: async () =>
+          (
+            await askRegistry(() =>
+              registry.registerProduct(registration, { token }),
+            )
+          ).created,
       });
       ctx.logger.info(
         `${
-          status === 201 ? 'Registered' : 'Updated'
+          created ? 'Registered' : 'Updated'
         } data product ${entityRef}; waiting for the catalog to publish it`,
       );
 
@@ -193,6 +190,30 @@ export function createRegisterAction(options: {
       ctx.logger.info(`The catalog shows ${refs.join(', ')}`);
     },
   });
+}
+
+/**
+ * The typed error for a registry's refusal of the product `name`, with the
+ * registry's own message; other errors (the registry unreachable) unchanged.
+ */
+function refusal(name: string, error: unknown): unknown {
+  if (!isError(error) || error.name !== 'ResponseError') {
+    return error;
+  }
+  const response = error as ResponseError;
+  const message = `The data product registry refused ${name}: ${response.body.error.message}`;
+  switch (response.statusCode) {
+    case 400:
+      return new InputError(message, response);
+    case 403:
+      return new NotAllowedError(message, response);
+    case 404:
+      return new NotFoundError(message, response);
+    case 409:
+      return new ConflictError(message, response);
+    default:
+      return new ForwardedError(message, response);
+  }
 }
 
 /**
