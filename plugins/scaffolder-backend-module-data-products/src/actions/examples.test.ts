@@ -1,7 +1,9 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { ANNOTATION_LOCATION, type Entity } from '@backstage/catalog-model';
@@ -11,7 +13,10 @@ import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- dataproduct:register's dry run asks the registry
 import dataProductsPlugin from '@dataproducts/plugin-data-products-backend';
 import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
-import { createWarehouseTestDatabases } from '@dataproducts/plugin-data-products-node/testUtils';
+import {
+  createWarehouseTestDatabases,
+  warehouseTestDatabaseId,
+} from '@dataproducts/plugin-data-products-node/testUtils';
 import yaml from 'yaml';
 import {
   createActionTestWarehouse,
@@ -72,12 +77,20 @@ describe("the actions' examples", () => {
   let dryRun: (steps: unknown[]) => Promise<{ status: number; error?: string }>;
 
   beforeAll(async () => {
-    const { knex, warehouse, provisionDemo, cleanup } =
+    const { warehouse, provisionDemo, cleanup } =
       await createActionTestWarehouse(databases);
     await provisionDemo();
     const backend = await startTestBackend({
       features: [
-        mockServices.database.factory({ knex }),
+        // Each plugin its own fresh database, as in production.
+        createServiceFactory({
+          service: coreServices.database,
+          deps: {},
+          factory: async () => {
+            const knex = await databases.init(warehouseTestDatabaseId());
+            return { getClient: async () => knex };
+          },
+        }),
         catalogServiceMock.factory({ entities: publishedDemo }),
         createServiceFactory({
           service: warehouseServiceRef,
@@ -90,9 +103,8 @@ describe("the actions' examples", () => {
       ],
     });
     stop = async () => {
-      // Before the backend stops: stopping it closes the shared connection.
-      await cleanup();
       await backend.stop();
+      await cleanup();
     };
     dryRun = async steps => {
       const response = await fetch(
