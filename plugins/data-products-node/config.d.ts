@@ -1,3 +1,15 @@
+/** A duration as an object of units, e.g. `{ minutes: 15 }`. */
+interface HumanDurationConfig {
+  years?: number;
+  months?: number;
+  weeks?: number;
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+  milliseconds?: number;
+}
+
 export interface Config {
   /** Configuration for the data product portal. */
   dataProducts?: {
@@ -22,6 +34,38 @@ export interface Config {
       rolePrefix?: string;
       /** Schema holding the operational source tables. Defaults to `sources`. */
       sourceSchema?: string;
+      /**
+       * How long one statement of a build (apply, refresh, plan, model check)
+       * may run before PostgreSQL cancels it (`statement_timeout`) and the
+       * whole build rolls back. A product may ask for another value with the
+       * annotation `dataproducts.io/build-timeout`, up to `maxBuildTimeout`.
+       * An ISO 8601 duration (`PT15M`), a string such as `15m`, or an object
+       * such as `{ minutes: 15 }`. Defaults to 15 minutes.
+       */
+      buildTimeout?: string | HumanDurationConfig;
+      /**
+       * The longest build timeout a product's `dataproducts.io/build-timeout`
+       * annotation may ask for; a longer one is refused. Same forms as
+       * `buildTimeout`. Defaults to 1 hour.
+       */
+      maxBuildTimeout?: string | HumanDurationConfig;
+      /**
+       * How long any run waits for one lock (`lock_timeout`): a product's
+       * lock held by another run, or a table lock held by a reader. Same
+       * forms as `buildTimeout`. Defaults to 30 seconds.
+       */
+      lockTimeout?: string | HumanDurationConfig;
+      /**
+       * How long the status (`inspect`) may spend counting the rows of one
+       * view port; a slower count is left out. Same forms as `buildTimeout`.
+       * Defaults to 10 seconds.
+       */
+      statusTimeout?: string | HumanDurationConfig;
+      /**
+       * Builds that run at once, each on a connection of its own; more wait
+       * their turn. Defaults to 4.
+       */
+      maxConcurrentBuilds?: number;
     };
   };
 }

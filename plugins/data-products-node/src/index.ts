@@ -4,7 +4,20 @@
  * @packageDocumentation
  */
 export { WarehouseEngine } from './engine/WarehouseEngine';
-export type { WarehouseEngineOptions } from './engine/WarehouseEngine';
+export type {
+  BuildOptions,
+  WarehouseEngineOptions,
+} from './engine/WarehouseEngine';
+export type { DraftModelCheck, DraftModelRequest } from './engine/draftModel';
+export {
+  BUILD_TIMEOUT_ANNOTATION,
+  DEFAULT_BUILD_LIMITS,
+  readBuildLimits,
+} from './engine/limits';
+export type { BuildLimits } from './engine/limits';
+export { BuildCancelledError } from './engine/errors';
+export { BUILD_APPLICATION_NAME } from './engine/sessions';
+export type { RefreshStrategy } from './engine/spec';
 export type { AccessRequest } from './engine/access';
 export type {
   ApplyResult,

@@ -4,6 +4,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { connectWarehouse, readWarehouseConfig } from './engine/connection';
+import { readBuildLimits } from './engine/limits';
 import { WarehouseEngine } from './engine/WarehouseEngine';
 
 /** The warehouse engine as a backend service. */
@@ -12,6 +13,7 @@ export type WarehouseService = Pick<
   | 'plan'
   | 'apply'
   | 'refresh'
+  | 'checkDraftModel'
   | 'grant'
   | 'revoke'
   | 'decommission'
@@ -40,6 +42,7 @@ export const warehouseServiceRef = createServiceRef<WarehouseService>({
           knex: () => connectWarehouse(settings, logger),
           rolePrefix: settings.rolePrefix,
           sourceSchema: settings.sourceSchema,
+          limits: readBuildLimits(config),
           logger,
         });
         lifecycle.addShutdownHook(() => engine.close());

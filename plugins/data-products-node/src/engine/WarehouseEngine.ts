@@ -1,18 +1,30 @@
 import { Knex } from 'knex';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import type {
   DataProductEntityV1alpha1,
   DataProductStatus,
   OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
+import { loadModelParser } from '../model';
 import { AccessRequest, checkAccessRequest, planAccessChange } from './access';
-import { buildStepId, planBuild } from './build';
+import { buildStepId } from './build';
+import { RunControl } from './control';
 import { planDecommission } from './decommission';
+import {
+  checkDraftModel,
+  checkDraftModelRequest,
+  DraftModelCheck,
+  DraftModelRequest,
+} from './draftModel';
 import { countRows, inspectProduct } from './inspect';
+import { BuildLimits, checkBuildLimits } from './limits';
+import { productLock, schemaLock } from './locks';
 import { Metadata, METADATA_SCHEMA } from './metadata';
 import { planProvision } from './planners';
+import { provisionedPort, refreshPort } from './refresh';
+import { EngineRuns } from './runs';
 import { RunnableStep, runSteps, toPlanStep } from './runner';
+import { BuildRun } from './sessions';
 import { setUpWarehouse } from './setUp';
 import { checkEntityName, ProductSpec, RoleNames, toProductSpec } from './spec';
 import { checkIdentifier } from './sql';
@@ -23,6 +35,15 @@ import {
   ProvisionPlan,
   ProvisionRequest,
 } from './types';
+
+/** What a caller can pass to a build (apply, refresh, plan, model check). */
+export interface BuildOptions {
+  /**
+   * Cancels the build: its running statement is cancelled, its transaction
+   * rolls back, and nothing commits once the signal fired.
+   */
+  signal?: AbortSignal;
+}
 
 /** Options of {@link WarehouseEngine}. */
 export interface WarehouseEngineOptions {
@@ -36,6 +57,11 @@ export interface WarehouseEngineOptions {
   /** The schema holding the operational source tables. Defaults to `sources`. */
   sourceSchema?: string;
   logger?: LoggerService;
+  /**
+   * The bounds builds run within; each omitted one has its default (see
+   * `dataProducts.warehouse` in config.d.ts).
+   */
+  limits?: Partial<BuildLimits>;
 }
 
 function toProvisionPlan(
@@ -53,14 +79,16 @@ function toProvisionPlan(
  * The warehouse engine: provisions data products in PostgreSQL (schema, roles,
  * output ports, grants) and reports what really exists. Every change is a
  * plan of steps made by planners and carried out by one runner, so a plan
- * shows exactly the SQL that `apply` runs.
+ * shows exactly the SQL that `apply` runs. Builds run on connections of
+ * their own, bounded by timeouts, a few at a time, and can be cancelled.
  */
 export class WarehouseEngine {
   private readonly roles: RoleNames;
   private readonly sourceSchema: string;
   private readonly logger?: LoggerService;
+  private readonly limits: BuildLimits;
   private readonly getKnex: () => Promise<Knex>;
-  private connection?: Promise<Knex>;
+  private connection?: Promise<EngineRuns>;
 
   constructor(options: WarehouseEngineOptions) {
     this.roles = new RoleNames(options.rolePrefix ?? 'dp_');
@@ -69,6 +97,7 @@ export class WarehouseEngine {
       'sourceSchema',
     );
     this.logger = options.logger;
+    this.limits = checkBuildLimits(options.limits);
     const knex = options.knex;
     this.getKnex =
       typeof knex === 'function' && !('client' in knex)
@@ -82,19 +111,21 @@ export class WarehouseEngine {
   }
 
   /**
-   * Connects, checks the server's version, migrates the metadata schema and
-   * creates the engine role when missing. Other methods call it on first use.
+   * Connects, checks the server's version, migrates the metadata schema,
+   * creates the engine role when missing and loads the model parser. Other
+   * methods call it on first use.
    */
   async ready(): Promise<void> {
     await this.db();
   }
 
-  private db(): Promise<Knex> {
+  private db(): Promise<EngineRuns> {
     if (!this.connection) {
       this.connection = (async () => {
         const knex = await this.getKnex();
         await setUpWarehouse(knex, this.roles.engine);
-        return knex;
+        await loadModelParser();
+        return new EngineRuns(knex, this.limits, this.logger);
       })();
       this.connection.catch(() => {
         this.connection = undefined;
@@ -103,56 +134,71 @@ export class WarehouseEngine {
     return this.connection;
   }
 
-  /** Runs `fn` in one transaction holding the products' and schemas' advisory locks. */
-  private async transaction<T>(
-    products: string[],
-    fn: (trx: Knex.Transaction) => Promise<T>,
-    schemas: string[] = [],
-  ): Promise<T> {
-    const knex = await this.db();
-    const keys = [
-      ...products.map(product => `dataproducts:product:${product}`),
-      ...schemas.map(schema => `dataproducts:schema:${schema}`),
-    ];
-    return knex.transaction(async trx => {
-      for (const key of [...new Set(keys)].sort()) {
-        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
-      }
-      return fn(trx);
-    });
-  }
-
   private toSpec(request: ProvisionRequest): ProductSpec {
     return toProductSpec(request, {
       roles: this.roles,
       sourceSchema: this.sourceSchema,
       reservedSchemas: [METADATA_SCHEMA, this.sourceSchema],
+      limits: this.limits,
     });
   }
 
-  private provisionTransaction<T>(
+  /**
+   * Plans a product's provisioning and hands the steps to `fn`, in a build
+   * that locks the product and its schema exclusively and its inputs in
+   * shared mode (two consumers of one input build at once).
+   */
+  private async provision<T>(
     spec: ProductSpec,
-    fn: (trx: Knex.Transaction, steps: RunnableStep[]) => Promise<T>,
+    run: Omit<BuildRun, 'timeouts'>,
+    fn: (
+      trx: Knex.Transaction,
+      control: RunControl,
+      steps: RunnableStep[],
+    ) => Promise<T>,
   ): Promise<T> {
-    return this.transaction(
-      [spec.name, ...spec.inputs.map(i => i.product)],
-      async trx =>
+    const runs = await this.db();
+    return runs.build(
+      { ...run, timeouts: runs.timeouts(spec.buildTimeoutMs) },
+      {
+        exclusive: [productLock(spec.name), schemaLock(spec.schema)],
+        shared: spec.inputs.map(input => productLock(input.product)),
+      },
+      async (trx, control) =>
         fn(
           trx,
+          control,
           await planProvision(trx, spec, {
             roles: this.roles,
             sourceSchema: this.sourceSchema,
           }),
         ),
-      [spec.schema],
     );
   }
 
-  /** The ordered steps `apply` would take now, with the exact SQL. Changes nothing. */
-  async plan(request: ProvisionRequest): Promise<ProvisionPlan> {
+  /**
+   * The ordered steps `apply` would take now, with the exact SQL. Also a
+   * real check: the steps run in a transaction that is rolled back, each
+   * build with `LIMIT 0` and the contract checks applied, so syntax errors,
+   * undeclared inputs, forbidden functions and column mismatches fail here.
+   * Changes nothing.
+   */
+  async plan(
+    request: ProvisionRequest,
+    options: BuildOptions = {},
+  ): Promise<ProvisionPlan> {
     const spec = this.toSpec(request);
-    return this.provisionTransaction(spec, async (_trx, steps) =>
-      toProvisionPlan(spec, steps),
+    return this.provision(
+      spec,
+      {
+        what: `Checking the plan of data product '${spec.name}'`,
+        signal: options.signal,
+        rollback: true,
+      },
+      async (trx, control, steps) => {
+        await runSteps(trx, steps, { control, rehearse: true });
+        return toProvisionPlan(spec, steps);
+      },
     );
   }
 
@@ -160,104 +206,135 @@ export class WarehouseEngine {
    * Provisions a product and its ports in one transaction, serialised per
    * product and per schema; converges (a second run changes nothing).
    */
-  async apply(request: ProvisionRequest): Promise<ApplyResult> {
+  async apply(
+    request: ProvisionRequest,
+    options: BuildOptions = {},
+  ): Promise<ApplyResult> {
     const spec = this.toSpec(request);
-    return this.provisionTransaction(spec, async (trx, steps) => {
-      await runSteps(trx, steps);
-      const rows = await new Metadata(trx).ports(spec.name);
-      const ids = new Set(steps.map(step => step.id));
-      const ports: PortResult[] = [];
-      for (const port of spec.ports) {
-        const row = rows.find(r => r.port === port.name)!;
-        ports.push({
-          name: port.name,
-          object: `${spec.schema}.${port.name}`,
-          type: port.type,
-          rowCount: await countRows(
-            trx,
-            { schema_name: spec.schema, role_name: spec.role },
-            row,
-          ),
-          built: ids.has(buildStepId(port.name)),
-        });
-      }
-      this.logger?.info(
-        `Applied data product ${spec.name}: ${steps.length} step(s)`,
-      );
-      return {
-        product: spec.name,
-        schema: spec.schema,
-        plan: toProvisionPlan(spec, steps),
-        ports,
-      };
-    });
+    return this.provision(
+      spec,
+      {
+        what: `Provisioning data product '${spec.name}'`,
+        signal: options.signal,
+      },
+      async (trx, control, steps) => {
+        await runSteps(trx, steps, { control });
+        const rows = await new Metadata(trx).ports(spec.name);
+        const ids = new Set(steps.map(step => step.id));
+        const ports: PortResult[] = [];
+        for (const port of spec.ports) {
+          const row = rows.find(r => r.port === port.name)!;
+          ports.push({
+            name: port.name,
+            object: `${spec.schema}.${port.name}`,
+            type: port.type,
+            rowCount: await countRows(
+              trx,
+              { schema_name: spec.schema, role_name: spec.role },
+              row,
+              control.timeouts.statementMs,
+            ),
+            built: ids.has(buildStepId(port.name)),
+          });
+        }
+        this.logger?.info(
+          `Applied data product ${spec.name}: ${steps.length} step(s)`,
+        );
+        return {
+          product: spec.name,
+          schema: spec.schema,
+          plan: toProvisionPlan(spec, steps),
+          ports,
+        };
+      },
+    );
   }
 
   /**
-   * Rebuilds a table port from its stored definition, atomically: readers
-   * see the old rows until the new ones are swapped in. A view port is live
-   * and is left as it is.
+   * Rebuilds a table port from its records, atomically, as `apply` builds
+   * it (a model is checked again first). A view port is live and is left as
+   * it is.
    */
-  async refresh(product: string, port: string): Promise<PortResult> {
+  async refresh(
+    product: string,
+    port: string,
+    options: BuildOptions = {},
+  ): Promise<PortResult> {
     checkEntityName(product, 'data product name');
     checkIdentifier(port, 'output port name');
-    return this.transaction([product], async trx => {
-      const meta = new Metadata(trx);
-      const productRow = await meta.product(product);
-      const row = productRow && (await meta.port(product, port));
-      if (!productRow || !row) {
-        throw new NotFoundError(
-          `Output port '${port}' of data product '${product}' is not provisioned; provision the product first`,
-        );
-      }
-      const object = `${productRow.schema_name}.${port}`;
-      if (row.port_type === 'postgres-view') {
-        return {
-          name: port,
-          object,
-          type: row.port_type,
-          rowCount: await countRows(trx, productRow, row),
-          built: false,
-        };
-      }
-      let rowCount = 0;
-      const step = await planBuild(
-        trx,
-        {
-          product,
-          schema: productRow.schema_name,
-          role: productRow.role_name,
-          port,
-          type: row.port_type,
-          readerRole: row.reader_role,
-          columns: row.columns,
-          description: row.description ?? undefined,
-          select: row.build_sql,
-          source: row.source_table ?? undefined,
-        },
-        {
-          id: buildStepId(port),
-          record: async (_trx, built) => {
-            rowCount = built;
-            await meta.markBuilt(product, port, built);
-          },
-        },
-      );
-      await runSteps(trx, [step]);
-      return { name: port, object, type: row.port_type, rowCount, built: true };
-    });
+    const runs = await this.db();
+    const recorded = await provisionedPort(
+      new Metadata(runs.knex),
+      product,
+      port,
+    );
+    const buildTimeout = recorded.product.build_timeout_ms;
+    return runs.build(
+      {
+        what: `Refreshing output port '${port}' of data product '${product}'`,
+        timeouts: runs.timeouts(
+          buildTimeout === null ? undefined : Number(buildTimeout),
+        ),
+        signal: options.signal,
+      },
+      {
+        exclusive: [productLock(product)],
+        shared: (recorded.port.model_inputs ?? []).map(input =>
+          productLock(input.product),
+        ),
+      },
+      (trx, control) => refreshPort(trx, control, product, port),
+    );
   }
 
-  private changeAccess(
+  /**
+   * What PostgreSQL makes of model SQL for a product that may not exist yet
+   * (the compose form's check): the model is checked by the parser, then
+   * run with `LIMIT 0` as a role that holds exactly the declared inputs'
+   * reader roles, in a transaction that is rolled back. Returns the columns
+   * and types the model produces; an `InputError` pointing at the line and
+   * column of the model otherwise.
+   */
+  async checkDraftModel(
+    request: DraftModelRequest,
+    options: BuildOptions = {},
+  ): Promise<DraftModelCheck> {
+    const draft = checkDraftModelRequest(request);
+    const runs = await this.db();
+    return runs.build(
+      {
+        what: `Checking model SQL of output port '${draft.port}' of data product '${draft.product}'`,
+        timeouts: runs.timeouts(),
+        signal: options.signal,
+        rollback: true,
+      },
+      { exclusive: [], shared: draft.inputs.map(i => productLock(i.product)) },
+      (trx, control) => checkDraftModel(trx, control, draft, this.roles),
+    );
+  }
+
+  private async changeAccess(
     request: AccessRequest,
     change: 'grant' | 'revoke',
   ): Promise<{ changed: boolean }> {
     const checked = checkAccessRequest(request);
-    return this.transaction([checked.product, checked.consumer], async trx => {
-      const steps = await planAccessChange(trx, checked, change);
-      await runSteps(trx, steps);
-      return { changed: steps.length > 0 };
-    });
+    const runs = await this.db();
+    return runs.change(
+      `${change === 'grant' ? 'Granting' : 'Revoking'} ${
+        checked.consumer
+      }'s read access to ${checked.product}/${checked.port}`,
+      {
+        exclusive: [
+          productLock(checked.product),
+          productLock(checked.consumer),
+        ],
+      },
+      async (trx, control) => {
+        const steps = await planAccessChange(trx, checked, change);
+        await runSteps(trx, steps, { control });
+        return { changed: steps.length > 0 };
+      },
+    );
   }
 
   /** Lets a consumer product read a port: grants it the port's reader role. */
@@ -280,29 +357,35 @@ export class WarehouseEngine {
     options: { force?: boolean } = {},
   ): Promise<DecommissionResult> {
     checkEntityName(product, 'data product name');
-    return this.transaction([product], async trx => {
-      const planned = await planDecommission(trx, product, {
-        force: options.force,
-        sourceSchema: this.sourceSchema,
-      });
-      if (!planned) {
-        return { product, schema: '', removed: false, droppedConsumers: [] };
-      }
-      await runSteps(trx, planned.steps);
-      return {
-        product,
-        schema: planned.row.schema_name,
-        removed: true,
-        droppedConsumers: planned.consumers,
-      };
-    });
+    const runs = await this.db();
+    return runs.change(
+      `Decommissioning data product '${product}'`,
+      { exclusive: [productLock(product)] },
+      async (trx, control) => {
+        const planned = await planDecommission(trx, product, {
+          force: options.force,
+          sourceSchema: this.sourceSchema,
+        });
+        if (!planned) {
+          return { product, schema: '', removed: false, droppedConsumers: [] };
+        }
+        await runSteps(trx, planned.steps, { control });
+        return {
+          product,
+          schema: planned.row.schema_name,
+          removed: true,
+          droppedConsumers: planned.consumers,
+        };
+      },
+    );
   }
 
   /**
    * What really exists for a product: its objects, their actual columns and
    * types, row counts, when each was last built, and drift from the declared
    * columns. Pass the declared ports to compare against; without them the
-   * ports the portal last built are reported.
+   * ports the portal last built are reported. Reads on the pool, never
+   * waiting for a build.
    */
   async inspect(
     product: DataProductEntityV1alpha1 | string,
@@ -312,14 +395,20 @@ export class WarehouseEngine {
       typeof product === 'string' ? product : product.metadata.name,
       'data product name',
     );
-    return inspectProduct(await this.db(), name, product, ports);
+    const { knex } = await this.db();
+    return inspectProduct(knex, {
+      name,
+      product,
+      ports,
+      countTimeoutMs: this.limits.statusTimeoutMs,
+    });
   }
 
   /** Closes the engine's connection pool. */
   async close(): Promise<void> {
     if (this.connection) {
-      const knex = await this.connection.catch(() => undefined);
-      await knex?.destroy();
+      const runs = await this.connection.catch(() => undefined);
+      await runs?.knex.destroy();
       this.connection = undefined;
     }
   }

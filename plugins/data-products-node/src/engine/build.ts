@@ -8,7 +8,7 @@ import {
   modelError,
 } from './errors';
 import { RunnableStep, StatementResult } from './runner';
-import { BUILD_FUNCTION, nextName } from './spec';
+import { BUILD_FUNCTION, nextName, RefreshStrategy } from './spec';
 import {
   commentLiteral,
   escapeIdentifier,
@@ -26,6 +26,7 @@ export interface BuildDefinition extends BuildSubject {
   readerRole: string;
   columns: Array<{ name: string; type: string; description?: string }>;
   description?: string;
+  refreshStrategy: RefreshStrategy;
 }
 
 /** What a build step records once it ran. */
@@ -39,6 +40,23 @@ export function buildStepId(port: string): string {
   return `build:${port}`;
 }
 
+/**
+ * A source-aligned port's SELECT: only the declared columns of its
+ * operational table, each cast to its declared type.
+ */
+export function sourceSelect(
+  columns: Array<{ name: string; type: string }>,
+  source: { schema: string; table: string },
+): string {
+  const list = columns
+    .map(c => {
+      const name = escapeIdentifier(c.name);
+      return `CAST(${name} AS ${c.type}) AS ${name}`;
+    })
+    .join(', ');
+  return `SELECT ${list} FROM ${qualifiedName(source.schema, source.table)}`;
+}
+
 /** `name type, ...` sorted: a table's shape, whatever the column order. */
 function shape(columns: Array<{ name: string; type: string }>): string {
   return columns
@@ -47,17 +65,14 @@ function shape(columns: Array<{ name: string; type: string }>): string {
     .join(', ');
 }
 
-/** The statement that has the build function run `statement` as the product role. */
-function throughBuildFunction(def: BuildDefinition, statement: string): string {
-  return `SELECT ${qualifiedName(def.schema, BUILD_FUNCTION)}(${escapeLiteral(
-    statement,
-  )}) AS n`;
-}
-
 /**
  * Plans the build of one port as a single step, choosing now, from
- * `pg_depend`, the way the new version replaces the old one:
+ * `pg_depend` and the port's refresh strategy, the way the new version
+ * replaces the old one:
  *
+ * - a table port with the `delete-insert` strategy whose columns stay the
+ *   same: the model runs once with `LIMIT 0` beside it to check its columns,
+ *   then the table's rows are replaced (`DELETE` + `INSERT ... SELECT`);
  * - no other product's view reads the port: build it beside as
  *   `_dp_next_<port>`, check its columns, drop the old object and rename the
  *   new one into place;
@@ -68,6 +83,8 @@ function throughBuildFunction(def: BuildDefinition, statement: string): string {
  *
  * A change those views could not survive (table to view or back, other
  * columns for a table) is refused here with a `ConflictError` naming them.
+ * The step's rehearsal (the dry run) builds beside with `LIMIT 0` and stops
+ * after the checks, leaving the live port and its locks alone.
  */
 export async function planBuild(
   db: Knex | Knex.Transaction,
@@ -90,79 +107,119 @@ export async function planBuild(
   if (dependents.length > 0 && current !== (isTable ? 'r' : 'v')) {
     throw conflict(`it cannot become a ${isTable ? 'table' : 'view'}`);
   }
-  if (dependents.length > 0 && isTable) {
+  const sameColumns =
+    isTable &&
+    current === 'r' &&
+    shape(await readColumns(db, def.schema, def.port)) === shape(def.columns);
+  if (dependents.length > 0 && isTable && !sameColumns) {
     const now = shape(await readColumns(db, def.schema, def.port));
-    const declared = shape(def.columns);
-    if (now !== declared) {
-      throw conflict(
-        `its columns cannot change (now ${now}; declared ${declared})`,
-      );
-    }
+    throw conflict(
+      `its columns cannot change (now ${now}; declared ${shape(def.columns)})`,
+    );
   }
 
-  const failures = new Map<number, (error: unknown) => Error>();
-  const statements: PlanStatement[] = [];
-  const add = (sql: string, failure?: (error: unknown) => Error) => {
-    if (failure) {
-      failures.set(statements.length, failure);
-    }
-    statements.push({ sql, role });
+  const failures = new Map<PlanStatement, (error: unknown) => Error>();
+  const as = (sql: string): PlanStatement => ({ sql, role });
+  // The build function runs `before` + the port's SELECT + `after` as the
+  // product role; its errors point at the model.
+  const viaBuildFunction = (before: string, after = '\n'): PlanStatement => {
+    const statement = as(
+      `SELECT ${qualifiedName(def.schema, BUILD_FUNCTION)}(${escapeLiteral(
+        `${before}${def.select}${after}`,
+      )}) AS n`,
+    );
+    failures.set(statement, error => modelError(error, def, before.length));
+    return statement;
   };
+  const probe = viaBuildFunction(
+    `CREATE TABLE ${staged} AS SELECT * FROM (\n`,
+    '\n) AS model LIMIT 0',
+  );
+  const columnList = def.columns.map(c => escapeIdentifier(c.name)).join(', ');
 
-  const stage = `CREATE ${word} ${staged} AS\n`;
-  const stageFailure = (error: unknown) => modelError(error, def, stage.length);
-  add(throughBuildFunction(def, `${stage}${def.select}\n`), stageFailure);
-  if (!isTable) {
-    add(`SELECT count(*)::bigint AS n FROM ${staged}`, stageFailure);
-  }
-  const rowCountFrom = statements.length - 1;
-  const checks = [
-    {
-      after: rowCountFrom,
-      description: `The columns of ${def.schema}.${next} are exactly the declared ones`,
-      product: def.product,
-      port: def.port,
-      relation: { schema: def.schema, name: next },
-      columns: def.columns.map(({ name, type }) => ({ name, type })),
-    },
-  ];
-
+  // The statements up to and including the checked one, then the rest.
+  let built: PlanStatement[];
+  let rehearsal: PlanStatement[];
+  let replace: PlanStatement[];
+  let rowCountFrom: number;
   let replacement: string;
-  if (dependents.length > 0 && isTable) {
-    replacement = `replace the table's rows in place (read by ${dependents.join(
-      ', ',
-    )})`;
-    const columns = def.columns.map(c => escapeIdentifier(c.name)).join(', ');
-    add(`TRUNCATE ${target}`);
-    add(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${staged}`);
-    add(`DROP TABLE ${staged}`);
-  } else if (dependents.length > 0) {
-    replacement = `replace the view in place (read by ${dependents.join(
-      ', ',
-    )})`;
-    const replace = `CREATE OR REPLACE VIEW ${target} AS\n`;
-    add(`DROP VIEW ${staged}`);
-    add(throughBuildFunction(def, `${replace}${def.select}\n`), error =>
-      isPgError(error) && error.code === '42P16'
-        ? conflict(`its columns cannot change this way (${error.message})`)
-        : modelError(error, def, replace.length),
-    );
+  if (isTable && sameColumns && def.refreshStrategy === 'delete-insert') {
+    built = [probe];
+    rehearsal = built;
+    replace = [
+      as(`DROP TABLE ${staged}`),
+      as(`DELETE FROM ${target}`),
+      viaBuildFunction(
+        `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM (\n`,
+        '\n) AS model',
+      ),
+    ];
+    rowCountFrom = built.length + replace.length - 1;
+    replacement =
+      "replace the table's rows in one transaction (DELETE, INSERT), which readers at every isolation level see at once";
   } else {
-    replacement = 'swap it in';
-    if (current) {
-      add(`DROP ${current === 'v' ? 'VIEW' : 'TABLE'} ${target}`);
+    const stage = viaBuildFunction(`CREATE ${word} ${staged} AS\n`);
+    if (isTable) {
+      built = [stage];
+      rehearsal = [probe];
+    } else {
+      const count = `SELECT count(*)::bigint AS n FROM`;
+      built = [stage, as(`${count} ${staged}`)];
+      rehearsal = [
+        stage,
+        as(`${count} (SELECT * FROM ${staged} LIMIT 0) AS model`),
+      ];
+      for (const statement of [built[1], rehearsal[1]]) {
+        failures.set(statement, failures.get(stage)!);
+      }
     }
-    add(`ALTER ${word} ${staged} RENAME TO ${escapeIdentifier(def.port)}`);
+    rowCountFrom = built.length - 1;
+    if (dependents.length > 0 && isTable) {
+      replacement = `replace the table's rows in place (read by ${dependents.join(
+        ', ',
+      )})`;
+      replace = [
+        as(`TRUNCATE ${target}`),
+        as(
+          `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${staged}`,
+        ),
+        as(`DROP TABLE ${staged}`),
+      ];
+    } else if (dependents.length > 0) {
+      replacement = `replace the view in place (read by ${dependents.join(
+        ', ',
+      )})`;
+      const replaceView = viaBuildFunction(
+        `CREATE OR REPLACE VIEW ${target} AS\n`,
+      );
+      const modelFailure = failures.get(replaceView)!;
+      failures.set(replaceView, error =>
+        isPgError(error) && error.code === '42P16'
+          ? conflict(`its columns cannot change this way (${error.message})`)
+          : modelFailure(error),
+      );
+      replace = [as(`DROP VIEW ${staged}`), replaceView];
+    } else {
+      replacement = 'swap it in';
+      replace = [
+        ...(current
+          ? [as(`DROP ${current === 'v' ? 'VIEW' : 'TABLE'} ${target}`)]
+          : []),
+        as(`ALTER ${word} ${staged} RENAME TO ${escapeIdentifier(def.port)}`),
+      ];
+    }
   }
-  add(`GRANT SELECT ON ${target} TO ${escapeIdentifier(def.readerRole)}`);
-  add(`COMMENT ON ${word} ${target} IS ${commentLiteral(def.description)}`);
-  for (const column of def.columns) {
-    add(
-      `COMMENT ON COLUMN ${target}.${escapeIdentifier(
-        column.name,
-      )} IS ${commentLiteral(column.description)}`,
-    );
-  }
+  const describe = [
+    as(`GRANT SELECT ON ${target} TO ${escapeIdentifier(def.readerRole)}`),
+    as(`COMMENT ON ${word} ${target} IS ${commentLiteral(def.description)}`),
+    ...def.columns.map(column =>
+      as(
+        `COMMENT ON COLUMN ${target}.${escapeIdentifier(
+          column.name,
+        )} IS ${commentLiteral(column.description)}`,
+      ),
+    ),
+  ];
 
   return {
     id: options.id,
@@ -171,9 +228,19 @@ export async function planBuild(
     }.${def.port} ${
       def.source ? `from ${def.source}` : 'from its model'
     }, check it against the declared columns and ${replacement}`,
-    statements,
-    checks,
-    explainFailure: (error, index) => failures.get(index)?.(error),
+    statements: [...built, ...replace, ...describe],
+    checks: [
+      {
+        after: built.length - 1,
+        description: `The columns of ${def.schema}.${next} are exactly the declared ones`,
+        product: def.product,
+        port: def.port,
+        relation: { schema: def.schema, name: next },
+        columns: def.columns.map(({ name, type }) => ({ name, type })),
+      },
+    ],
+    rehearsal,
+    explainFailure: (error, statement) => failures.get(statement)?.(error),
     record: (trx, results: StatementResult[]) =>
       options.record(trx, Number(results[rowCountFrom].rows[0].n)),
   };

@@ -1,7 +1,16 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import {
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+} from '@backstage/errors';
 import { ColumnDrift } from '@dataproducts/plugin-data-products-common';
+import {
+  CheckedModel,
+  locateExecutionError,
+  locateInModel,
+  ModelLocation,
+} from '../model';
 import { describeDrift } from './contract';
-import { CompiledModel, originalOffset, pointAt } from './model';
 
 /** The fields of an error that PostgreSQL reported through pg. */
 export interface PgError extends Error {
@@ -31,8 +40,8 @@ export interface BuildSubject {
   port: string;
   /** The SELECT the port is built from. */
   select: string;
-  /** Consumer-aligned ports: the model, to point at the line as written. */
-  model?: CompiledModel;
+  /** Consumer-aligned ports: the checked model, to point at the line as written. */
+  model?: CheckedModel;
   /** Source-aligned ports: `schema.table`. */
   source?: string;
 }
@@ -40,8 +49,8 @@ export interface BuildSubject {
 /**
  * A PostgreSQL error raised while the build function ran a port's SELECT,
  * as an `InputError` that points at the line and column of the model as
- * written. `prefixLength` is the length of what precedes the SELECT in the
- * statement the function ran.
+ * written (mapped back from the deparsed SQL that ran). `prefixLength` is
+ * the length of what precedes the SELECT in the statement the function ran.
  */
 export function modelError(
   error: unknown,
@@ -59,17 +68,12 @@ export function modelError(
         subject.source ? ` from ${subject.source}` : ''
       } failed in PostgreSQL`;
   let where = '';
-  const position = Number(error.internalPosition ?? 0);
-  if (position > 0) {
-    const offset = position - 1 - prefixLength;
-    if (offset >= 0 && offset <= subject.select.length) {
-      where = subject.model
-        ? ` at ${pointAt(
-            subject.model.text,
-            originalOffset(subject.model, offset),
-          )}`
-        : ` at ${pointAt(subject.select, offset)}`;
-    }
+  const position = Number(error.internalPosition ?? 0) - prefixLength;
+  if (position > 0 && position <= subject.select.length) {
+    const location: ModelLocation = subject.model
+      ? locateExecutionError(subject.model, position)
+      : locateInModel(subject.select, position - 1);
+    where = ` at line ${location.line}, column ${location.column}:\n${location.excerpt}`;
   }
   let hint = error.hint ? `\nHint: ${error.hint}` : '';
   if (error.code === '42501') {
@@ -106,4 +110,12 @@ export function dependentViewsConflict(
     )} (views of other data products), so ${reason}; the previous version stays in place. ` +
       `Change or decommission those products first.`,
   );
+}
+
+/**
+ * A run stopped because its caller cancelled it (an aborted `AbortSignal`,
+ * e.g. a cancelled scaffolder task). Nothing of the run was committed.
+ */
+export class BuildCancelledError extends CustomErrorBase {
+  name = 'BuildCancelledError' as const;
 }

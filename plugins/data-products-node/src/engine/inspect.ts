@@ -15,12 +15,17 @@ type Db = Knex | Knex.Transaction;
 
 /**
  * Rows in a port: tables as of their last build, views counted live as the
- * product's role (the role the view reads its inputs with).
+ * product's role (the role the view reads its inputs with). Outside a
+ * transaction, a view is counted in a read-only transaction that is rolled
+ * back, within `timeoutMs`: whatever its query does to the session (a
+ * `set_config` in a source's view) is undone, and a slow view cannot hold a
+ * pooled connection for long.
  */
 export async function countRows(
   db: Db,
   product: Pick<ProductRow, 'schema_name' | 'role_name'>,
   row: PortRow,
+  timeoutMs: number,
 ): Promise<number> {
   if (row.port_type === 'postgres-table' && row.row_count !== null) {
     return Number(row.row_count);
@@ -36,9 +41,19 @@ export async function countRows(
     await trx.raw('RESET ROLE');
     return Number(result.rows[0].n);
   };
-  return (db as Knex.Transaction).isTransaction
-    ? count(db as Knex.Transaction)
-    : (db as Knex).transaction(count);
+  if ((db as Knex.Transaction).isTransaction) {
+    return count(db as Knex.Transaction);
+  }
+  const trx = await (db as Knex).transaction(null, { readOnly: true });
+  try {
+    await trx.raw(
+      "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)",
+      [String(timeoutMs), String(timeoutMs)],
+    );
+    return await count(trx);
+  } finally {
+    await trx.rollback();
+  }
 }
 
 /**
@@ -48,10 +63,15 @@ export async function countRows(
  */
 export async function inspectProduct(
   knex: Knex,
-  name: string,
-  product: DataProductEntityV1alpha1 | string,
-  ports?: OutputPortEntityV1alpha1[],
+  request: {
+    name: string;
+    product: DataProductEntityV1alpha1 | string;
+    ports?: OutputPortEntityV1alpha1[];
+    /** How long counting one view's rows may take, in milliseconds. */
+    countTimeoutMs: number;
+  },
 ): Promise<DataProductStatus> {
+  const { name, product, ports } = request;
   const meta = new Metadata(knex);
   const row = await meta.product(name);
   const schema =
@@ -88,10 +108,16 @@ export async function inspectProduct(
     };
     if (kind && portRow) {
       try {
-        status.rowCount = await countRows(knex, row!, portRow);
+        status.rowCount = await countRows(
+          knex,
+          row!,
+          portRow,
+          request.countTimeoutMs,
+        );
       } catch (error) {
-        // A view whose product lost read access to an input: it exists but cannot be counted.
-        if (!isPgError(error) || error.code !== '42501') {
+        // A view whose product lost read access to an input (42501), or too
+        // slow to count (57014): it exists, but its rows are not reported.
+        if (!isPgError(error) || !['42501', '57014'].includes(error.code!)) {
           throw error;
         }
       }

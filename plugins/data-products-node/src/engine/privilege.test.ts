@@ -63,13 +63,13 @@ describe('WarehouseEngine least privilege and refresh', () => {
         /port 'customers' of data product 'sales-crm-customers' is not among the product's declared inputs \(declared inputs: source\('sales-erp-orders', 'orders'\)/,
       );
 
-      // Bypassing the compiler: physical names fail in PostgreSQL itself.
+      // Physical names are refused by the checker, naming where they are.
       const direct = withModel(
         consumer,
         CUSTOMERS_MODEL.replace('FROM_CLAUSE', 'sources.crm_customers'),
       );
       await expect(engine.apply(direct)).rejects.toThrow(
-        /failed in PostgreSQL: permission denied for schema sources/,
+        /line 10, column 6: reads the table sources\.crm_customers directly/,
       );
       const otherProduct = {
         ...withModel(
@@ -81,7 +81,7 @@ describe('WarehouseEngine least privilege and refresh', () => {
         ),
       };
       await expect(engine.apply(otherProduct)).rejects.toThrow(
-        /permission denied for schema sales_crm/,
+        /reads the table sales_crm\.customers directly/,
       );
 
       // A model cannot switch back to the engine's own role.
@@ -95,14 +95,36 @@ describe('WarehouseEngine least privilege and refresh', () => {
           "(c.id + length(set_config('role', current_user, true)) * 0)::INTEGER AS customer_id",
         ),
       );
-      await expect(engine.apply(escape)).rejects.toThrow(
-        /cannot set parameter "role"/,
-      );
+      await expect(engine.apply(escape)).rejects.toThrow(/set_config/);
 
       // A second statement is refused.
       await expect(
         engine.apply(withModel(consumer, 'SELECT 1; RESET ROLE')),
-      ).rejects.toThrow(/must be a single SELECT statement/);
+      ).rejects.toThrow(/holds more than one statement/);
+
+      // Were the checker bypassed, PostgreSQL itself refuses: a build runs
+      // as the product's role, inside its SECURITY DEFINER build function.
+      const throughBuildFunction = (statement: string) =>
+        knex.transaction(async trx => {
+          await trx.raw(`SET LOCAL ROLE "${prefix}logistics_wms"`);
+          await trx.raw(
+            'SELECT logistics_wms._dataproducts_build(?) AS n',
+            [statement],
+          );
+        });
+      await expect(
+        throughBuildFunction(
+          'CREATE TABLE logistics_wms.stolen AS SELECT * FROM sources.crm_customers',
+        ),
+      ).rejects.toThrow(/permission denied for table crm_customers/);
+      await expect(
+        throughBuildFunction(
+          'CREATE TABLE logistics_wms.stolen AS SELECT * FROM sales_crm.customers',
+        ),
+      ).rejects.toThrow(/permission denied for schema sales_crm/);
+      await expect(
+        throughBuildFunction("SELECT set_config('role', current_user, true)"),
+      ).rejects.toThrow(/cannot set parameter "role"/);
 
       expect(await catalogSnapshot(knex, prefix)).toEqual(before);
     } finally {

@@ -2,9 +2,10 @@ import { Knex } from 'knex';
 import { ForwardedError } from '@backstage/errors';
 import { readColumns } from './catalog';
 import { columnDrift } from './contract';
+import { RunControl } from './control';
 import { contractError } from './errors';
 import { escapeIdentifier } from './sql';
-import { PlanCheck, PlanStep } from './types';
+import { PlanCheck, PlanStatement, PlanStep } from './types';
 
 /** What one statement returned. */
 export interface StatementResult {
@@ -12,15 +13,23 @@ export interface StatementResult {
 }
 
 /**
- * A plan step as the runner takes it: the step itself, how to explain a
- * statement that failed, and the bookkeeping to record once it ran.
+ * A plan step as the runner takes it: the step itself, what the dry run runs
+ * instead, how to explain a statement that failed, and the bookkeeping to
+ * record once it ran.
  */
 export interface RunnableStep extends PlanStep {
   /**
-   * Turns PostgreSQL's error from `statements[index]` into one for the user;
-   * undefined when that statement's failure needs no explaining.
+   * What the dry run runs instead of `statements`, when that differs: a
+   * build with `LIMIT 0`, up to its checks, without replacing the live
+   * port. Checks apply by the same indexes.
    */
-  explainFailure?(error: unknown, index: number): Error | undefined;
+  rehearsal?: PlanStatement[];
+  /**
+   * Turns PostgreSQL's error from one of the step's statements (or
+   * rehearsal statements) into one for the user; undefined when that
+   * statement's failure needs no explaining.
+   */
+  explainFailure?(error: unknown, statement: PlanStatement): Error | undefined;
   /** Writes the metadata rows for what the step did, as the engine's user. */
   record?(trx: Knex.Transaction, results: StatementResult[]): Promise<void>;
 }
@@ -66,35 +75,52 @@ async function check(trx: Knex.Transaction, planned: PlanCheck) {
   }
 }
 
+/** How {@link runSteps} runs. */
+export interface RunOptions {
+  /** Stops the run once cancelled, and explains timeouts. */
+  control: RunControl;
+  /** The dry run: each step's rehearsal instead of its statements, and no bookkeeping. */
+  rehearse?: boolean;
+}
+
 /**
  * Runs steps in order inside the caller's transaction: each statement as the
  * role it names (`SET LOCAL ROLE`, else the engine's user), the checks after
- * the statement they follow, then the step's bookkeeping. The first failure
- * throws, and the caller's transaction rolls everything back.
+ * the statement they follow, then the step's bookkeeping. Before each
+ * statement it stops if the run was cancelled. The first failure throws, and
+ * the caller's transaction rolls everything back.
  */
 export async function runSteps(
   trx: Knex.Transaction,
   steps: RunnableStep[],
+  options: RunOptions,
 ): Promise<void> {
+  const { control, rehearse } = options;
   const connection: PgConnection = await trx.client.acquireConnection();
   for (const step of steps) {
+    const doing = `step ${step.id} (${step.description})`;
+    const statements = (rehearse && step.rehearsal) || step.statements;
     let role: string | undefined;
     const results: StatementResult[] = [];
-    for (const [index, statement] of step.statements.entries()) {
-      if (statement.role !== role) {
-        await execute(
-          connection,
-          statement.role
-            ? `SET LOCAL ROLE ${escapeIdentifier(statement.role)}`
-            : 'RESET ROLE',
-        );
-        role = statement.role;
-      }
+    const run = async (sql: string) => {
+      control.check(doing);
+      return execute(connection, sql);
+    };
+    for (const [index, statement] of statements.entries()) {
       try {
-        results.push(await execute(connection, statement.sql));
+        if (statement.role !== role) {
+          await run(
+            statement.role
+              ? `SET LOCAL ROLE ${escapeIdentifier(statement.role)}`
+              : 'RESET ROLE',
+          );
+          role = statement.role;
+        }
+        results.push(await run(statement.sql));
       } catch (error) {
         throw (
-          step.explainFailure?.(error, index) ??
+          control.interruption(error, doing) ??
+          step.explainFailure?.(error, statement) ??
           new ForwardedError(
             `Step ${step.id} (${step.description}) failed at ${statement.sql}`,
             error,
@@ -108,8 +134,10 @@ export async function runSteps(
       }
     }
     if (role) {
-      await execute(connection, 'RESET ROLE');
+      await run('RESET ROLE');
     }
-    await step.record?.(trx, results);
+    if (!rehearse) {
+      await step.record?.(trx, results);
+    }
   }
 }

@@ -5,6 +5,7 @@ import {
   uniqueRolePrefix,
   warehouseTestDatabaseId,
 } from '../testUtils';
+import { METADATA_MIGRATIONS } from './metadata';
 import { checkServerVersion } from './setUp';
 import { RoleNames } from './spec';
 import { WarehouseEngine } from './WarehouseEngine';
@@ -42,7 +43,7 @@ describe('warehouse set-up', () => {
       const versions = await knex('dataproducts_meta.schema_version').count(
         '* as n',
       );
-      expect(Number(versions[0].n)).toBe(1);
+      expect(Number(versions[0].n)).toBe(METADATA_MIGRATIONS.length);
     } finally {
       await dropRoles(knex, prefix);
     }

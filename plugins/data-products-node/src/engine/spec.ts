@@ -2,10 +2,28 @@ import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   normalizeColumnType,
+  OutputPortEntityV1alpha1,
   OutputPortType,
 } from '@dataproducts/plugin-data-products-common';
+import { annotatedBuildTimeout, BuildLimits } from './limits';
 import { boundedName, checkIdentifier, checkSchemaName } from './sql';
 import { ProvisionRequest, ResolvedInput } from './types';
+
+/**
+ * How a rebuild replaces a table port's rows. `swap` builds the new table
+ * beside the old one and swaps it in (`DROP` + `RENAME`), fast, but a
+ * REPEATABLE READ or SERIALIZABLE reader whose snapshot predates the swap
+ * finds the new table empty; `delete-insert` replaces the rows of the same
+ * table with `DELETE` and `INSERT` in one transaction, which readers at every
+ * isolation level see atomically.
+ */
+export type RefreshStrategy = 'swap' | 'delete-insert';
+
+/** The refresh strategies, the default first. */
+export const REFRESH_STRATEGIES: readonly RefreshStrategy[] = [
+  'swap',
+  'delete-insert',
+];
 
 /** A declared column, validated, with its type normalized to PostgreSQL's spelling. */
 export interface ColumnSpec {
@@ -25,6 +43,8 @@ export interface PortSpec {
   source?: { schema: string; table: string };
   /** Consumer-aligned: the model SQL as written, compiled when the port is planned. */
   model?: string;
+  /** Table ports: how a rebuild replaces the rows readers see. */
+  refreshStrategy: RefreshStrategy;
 }
 
 /** A product, validated and ready to plan. */
@@ -35,6 +55,8 @@ export interface ProductSpec {
   description?: string;
   ports: PortSpec[];
   inputs: ResolvedInput[];
+  /** The product's own build timeout (its annotation), in milliseconds; the default when absent. */
+  buildTimeoutMs?: number;
 }
 
 /** What a normalized column type looks like; it is spliced into CAST(), so it is checked again. */
@@ -54,6 +76,33 @@ export function checkEntityName(value: unknown, what: string): string {
     );
   }
   return value as string;
+}
+
+/**
+ * A port's `spec.refreshStrategy`: `swap` (the default) or `delete-insert`,
+ * for table ports only (a view is live and never refreshed).
+ */
+function checkRefreshStrategy(port: OutputPortEntityV1alpha1): RefreshStrategy {
+  // Not in the OutputPort kind's type yet: read as the entity gives it.
+  const value = (port.spec as { refreshStrategy?: unknown }).refreshStrategy;
+  if (value === undefined) {
+    return REFRESH_STRATEGIES[0];
+  }
+  if (!REFRESH_STRATEGIES.includes(value as RefreshStrategy)) {
+    throw new InputError(
+      `Invalid refreshStrategy of output port '${
+        port.spec.name
+      }' ${JSON.stringify(value)}: must be ${REFRESH_STRATEGIES.join(' or ')}`,
+    );
+  }
+  if (value !== REFRESH_STRATEGIES[0] && port.spec.type !== 'postgres-table') {
+    throw new InputError(
+      `Output port '${port.spec.name}' is a ${port.spec.type}, which is live and never refreshed: remove its refreshStrategy ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  return value as RefreshStrategy;
 }
 
 /** Names of the roles the engine creates. */
@@ -86,6 +135,14 @@ export class RoleNames {
   get engine(): string {
     return `${this.prefix}portal__engine`;
   }
+
+  /**
+   * A role that exists only inside the rolled-back transaction of one model
+   * check (`id` tells checks apart); holding `__`, it is never a product's.
+   */
+  check(id: string): string {
+    return `${this.prefix}portal__check_${id}`;
+  }
 }
 
 /** Name of the helper object a port is built into before the swap. */
@@ -107,6 +164,7 @@ export function toProductSpec(
     roles: RoleNames;
     sourceSchema: string;
     reservedSchemas: string[];
+    limits: BuildLimits;
   },
 ): ProductSpec {
   const { product, ports } = request;
@@ -220,6 +278,7 @@ export function toProductSpec(
       description: port.metadata.description || undefined,
       columns,
       readerRole: options.roles.reader(schema, portName),
+      refreshStrategy: checkRefreshStrategy(port),
     };
     if (port.spec.source && port.spec.model) {
       throw new InputError(
@@ -264,5 +323,6 @@ export function toProductSpec(
       product.metadata.description || product.metadata.title || undefined,
     ports: portSpecs,
     inputs,
+    buildTimeoutMs: annotatedBuildTimeout(product, options.limits),
   };
 }

@@ -1,4 +1,6 @@
 import { Knex } from 'knex';
+import type { RefreshStrategy } from '../spec';
+import type { ResolvedInput } from '../types';
 
 /** The schema in the warehouse database where the portal keeps its own bookkeeping. */
 export const METADATA_SCHEMA = 'dataproducts_meta';
@@ -9,6 +11,8 @@ export interface ProductRow {
   schema_name: string;
   role_name: string;
   description: string | null;
+  /** The product's own build timeout, in milliseconds; null for the default. */
+  build_timeout_ms: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -22,8 +26,12 @@ export interface PortRow {
   definition_hash: string;
   /** The compiled SELECT the port is built from. */
   build_sql: string;
-  /** The model as written (consumer-aligned ports), to map errors onto. */
+  /** The model as written (consumer-aligned ports), checked again by every refresh. */
   model_text: string | null;
+  /** The declared inputs the model was checked against; null before they were recorded. */
+  model_inputs: ResolvedInput[] | null;
+  /** Table ports: how a rebuild replaces the rows. */
+  refresh_strategy: RefreshStrategy;
   /** The declared columns: `[{ name, type (normalized), description }]`. */
   columns: Array<{ name: string; type: string; description?: string }>;
   description: string | null;
@@ -92,6 +100,15 @@ export class Metadata {
     await this.db(`${METADATA_SCHEMA}.products`).insert(row);
   }
 
+  async updateBuildTimeout(
+    product: string,
+    buildTimeoutMs: number | null,
+  ): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.products`)
+      .where({ product })
+      .update({ build_timeout_ms: buildTimeoutMs, updated_at: this.db.fn.now() });
+  }
+
   async updateProductDescription(
     product: string,
     description: string | null,
@@ -106,6 +123,8 @@ export class Metadata {
       .insert({
         ...row,
         columns: JSON.stringify(row.columns),
+        model_inputs:
+          row.model_inputs === null ? null : JSON.stringify(row.model_inputs),
         last_built_at: this.db.fn.now(),
       })
       .onConflict(['product', 'port'])

@@ -70,6 +70,12 @@ async function seedRows(knex: Knex) {
   });
 }
 
+/** What the migrations after the first add to each table of the unversioned layout, in order. */
+const COLUMNS_ADDED_SINCE_UNVERSIONED: Record<string, string> = {
+  ports: ', refresh_strategy text, model_inputs jsonb',
+  products: ', build_timeout_ms bigint',
+};
+
 /** Every table of the metadata schema with its columns, and every row. */
 async function contents(knex: Knex) {
   const columns = await knex.raw(
@@ -118,7 +124,14 @@ describe('metadata migrations', () => {
     const result = await knex.transaction(trx => migrateMetadata(trx));
 
     expect(result).toEqual({ from: 0, to: METADATA_MIGRATIONS.length });
-    expect(await contents(knex)).toEqual(before);
+    const after = await contents(knex);
+    expect({ ...after, columns: [] }).toEqual({ ...before, columns: [] });
+    expect(after.columns).toEqual(
+      before.columns.map(({ table, columns }: Record<string, string>) => ({
+        table,
+        columns: columns + (COLUMNS_ADDED_SINCE_UNVERSIONED[table] ?? ''),
+      })),
+    );
     expect(await versions(knex)).toEqual(
       METADATA_MIGRATIONS.map(({ version, name }) => ({ version, name })),
     );
@@ -134,7 +147,9 @@ describe('metadata migrations', () => {
     const unversioned = await databases.init(warehouseTestDatabaseId());
     await createUnversionedLayout(unversioned);
     const empty = await databases.init(warehouseTestDatabaseId());
-    await empty.transaction(trx => migrateMetadata(trx));
+    await empty.transaction(trx =>
+      migrateMetadata(trx, METADATA_MIGRATIONS.slice(0, 1)),
+    );
     expect((await contents(empty)).columns).toEqual(
       (await contents(unversioned)).columns,
     );
@@ -148,7 +163,8 @@ describe('metadata migrations', () => {
     const knex = await databases.init(warehouseTestDatabaseId());
     await knex.transaction(trx => migrateMetadata(trx));
     const applied: number[] = [];
-    const next = [2, 3].map(version => ({
+    const latest = METADATA_MIGRATIONS.length;
+    const next = [latest + 1, latest + 2].map(version => ({
       version,
       name: `test ${version}`,
       up: async (trx: Knex.Transaction, schema: string) => {
@@ -164,8 +180,10 @@ describe('metadata migrations', () => {
     await knex.transaction(trx =>
       migrateMetadata(trx, [...METADATA_MIGRATIONS, ...next]),
     );
-    expect(applied).toEqual([2, 3]);
-    expect((await versions(knex)).map(v => v.version)).toEqual([1, 2, 3]);
+    expect(applied).toEqual([latest + 1, latest + 2]);
+    expect((await versions(knex)).map(v => v.version)).toEqual(
+      [...METADATA_MIGRATIONS.map(m => m.version), latest + 1, latest + 2],
+    );
   });
 
   it('refuse a metadata schema that a newer portal migrated', async () => {

@@ -4,6 +4,7 @@ import { schemaExists } from '../catalog';
 import { ProvisionedInput } from '../compileModel';
 import { Metadata, PortRow, ProductRow } from '../metadata';
 import { ProductSpec, RoleNames } from '../spec';
+import { ResolvedInput } from '../types';
 
 /** What every provisioning planner reads: the request and what exists now. */
 export interface ProvisionContext {
@@ -21,29 +22,34 @@ export interface ProvisionContext {
   inputs: Array<ProvisionedInput & { readerRole: string }>;
 }
 
-/** The declared inputs with their schemas and reader roles, from the metadata. */
-async function provisionedInputs(
+/**
+ * A product's declared inputs with their schemas and reader roles, from the
+ * metadata; an input that is not provisioned, or is the product's own port,
+ * is refused with an `InputError`.
+ */
+export async function provisionedInputs(
   meta: Metadata,
-  spec: ProductSpec,
+  product: string,
+  inputs: readonly ResolvedInput[],
 ): Promise<ProvisionContext['inputs']> {
   const resolved = [];
-  for (const input of spec.inputs) {
-    const product = await meta.product(input.product);
-    const port = product && (await meta.port(input.product, input.port));
-    if (!product || !port) {
+  for (const input of inputs) {
+    const provisioned = await meta.product(input.product);
+    const port = provisioned && (await meta.port(input.product, input.port));
+    if (!provisioned || !port) {
       throw new InputError(
-        `Input ${input.ref} of data product '${spec.name}' is not provisioned in the warehouse ` +
+        `Input ${input.ref} of data product '${product}' is not provisioned in the warehouse ` +
           `(port '${input.port}' of data product '${input.product}'). Provision '${input.product}' first.`,
       );
     }
-    if (input.product === spec.name) {
+    if (input.product === product) {
       throw new InputError(
-        `Data product '${spec.name}' cannot declare its own port '${input.port}' as an input`,
+        `Data product '${product}' cannot declare its own port '${input.port}' as an input`,
       );
     }
     resolved.push({
       ...input,
-      schema: product.schema_name,
+      schema: provisioned.schema_name,
       readerRole: port.reader_role,
     });
   }
@@ -89,6 +95,6 @@ export async function readProvisionContext(
     owned,
     schemaExists: exists,
     existingPorts: owned ? await meta.ports(spec.name) : [],
-    inputs: await provisionedInputs(meta, spec),
+    inputs: await provisionedInputs(meta, spec.name, spec.inputs),
   };
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { RunnableStep } from '../runner';
 import { ProductSpec, RoleNames } from '../spec';
+import { planBuildTimeout } from './buildTimeout';
 import { ProvisionContext, readProvisionContext } from './context';
 import { planDroppedPorts } from './droppedPorts';
 import { planInputGrants } from './inputGrants';
@@ -16,6 +17,7 @@ const PROVISION_PLANNERS: Array<
 > = [
   planProductRole,
   planSchema,
+  planBuildTimeout,
   planReaderRoles,
   planSourceGrants,
   planInputGrants,

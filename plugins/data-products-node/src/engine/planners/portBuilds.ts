@@ -1,10 +1,15 @@
-import { BuildDefinition, buildStepId, planBuild } from '../build';
+import {
+  BuildDefinition,
+  buildStepId,
+  planBuild,
+  sourceSelect,
+} from '../build';
 import { readColumns, relationKind } from '../catalog';
 import { compileModel } from '../compileModel';
 import { columnDrift } from '../contract';
 import { RunnableStep } from '../runner';
 import { PortSpec } from '../spec';
-import { escapeIdentifier, hashOf, qualifiedName } from '../sql';
+import { hashOf } from '../sql';
 import { ProvisionContext } from './context';
 
 function definitionOf(ctx: ProvisionContext, port: PortSpec): BuildDefinition {
@@ -18,20 +23,12 @@ function definitionOf(ctx: ProvisionContext, port: PortSpec): BuildDefinition {
     readerRole: port.readerRole,
     columns: port.columns,
     description: port.description,
+    refreshStrategy: port.refreshStrategy,
   };
   if (port.source) {
-    const columns = port.columns
-      .map(c => {
-        const name = escapeIdentifier(c.name);
-        return `CAST(${name} AS ${c.type}) AS ${name}`;
-      })
-      .join(', ');
     return {
       ...base,
-      select: `SELECT ${columns} FROM ${qualifiedName(
-        port.source.schema,
-        port.source.table,
-      )}`,
+      select: sourceSelect(port.columns, port.source),
       source: `${port.source.schema}.${port.source.table}`,
     };
   }
@@ -47,6 +44,10 @@ function definitionHash(def: BuildDefinition): string {
     description: def.description ?? null,
     select: def.select,
     readerRole: def.readerRole,
+    // Absent for the default, so ports built before strategies existed stay unchanged.
+    ...(def.refreshStrategy === 'swap'
+      ? {}
+      : { refreshStrategy: def.refreshStrategy }),
   });
 }
 
@@ -85,6 +86,14 @@ export async function planPortBuilds(
             definition_hash: hash,
             build_sql: definition.select,
             model_text: definition.model?.text ?? null,
+            model_inputs: definition.model
+              ? ctx.inputs.map(({ ref, product, port: name }) => ({
+                  ref,
+                  product,
+                  port: name,
+                }))
+              : null,
+            refresh_strategy: port.refreshStrategy,
             columns: port.columns,
             description: port.description ?? null,
             source_table: definition.source ?? null,

@@ -1,41 +1,53 @@
 import { BUILD_FUNCTION } from '../spec';
 import { RunnableStep } from '../runner';
 import { commentLiteral, escapeIdentifier, qualifiedName } from '../sql';
+import { PlanStatement } from '../types';
 import { ProvisionContext } from './context';
 
 /**
- * The product's schema, owned by its role, with the build function that runs
- * model SQL; and the schema's comment from the product's description.
+ * A schema owned by `role`, with the build function that runs model SQL as
+ * that role: `SECURITY DEFINER`, so a model cannot `SET ROLE` back to the
+ * engine's user, with only `pg_catalog` on its search path.
+ */
+export function schemaStatements(
+  schema: string,
+  role: string,
+): PlanStatement[] {
+  const buildFunction = qualifiedName(schema, BUILD_FUNCTION);
+  return [
+    {
+      sql: `CREATE SCHEMA ${escapeIdentifier(
+        schema,
+      )} AUTHORIZATION ${escapeIdentifier(role)}`,
+    },
+    {
+      sql:
+        `CREATE OR REPLACE FUNCTION ${buildFunction}(statement text) RETURNS bigint ` +
+        `LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dp$ ` +
+        `DECLARE affected bigint; BEGIN EXECUTE statement; GET DIAGNOSTICS affected = ROW_COUNT; RETURN affected; END $dp$`,
+      role,
+    },
+    {
+      sql: `REVOKE ALL ON FUNCTION ${buildFunction}(text) FROM PUBLIC`,
+      role,
+    },
+  ];
+}
+
+/**
+ * The product's schema, owned by its role, with the build function; and the
+ * schema's comment from the product's description.
  */
 export async function planSchema(
   ctx: ProvisionContext,
 ): Promise<RunnableStep[]> {
   const { spec, owned } = ctx;
-  const schema = escapeIdentifier(spec.schema);
-  const buildFunction = qualifiedName(spec.schema, BUILD_FUNCTION);
   const steps: RunnableStep[] = [];
   if (!ctx.schemaExists) {
     steps.push({
       id: 'schema',
       description: `Create schema ${spec.schema} owned by ${spec.role}`,
-      statements: [
-        {
-          sql: `CREATE SCHEMA ${schema} AUTHORIZATION ${escapeIdentifier(
-            spec.role,
-          )}`,
-        },
-        {
-          sql:
-            `CREATE OR REPLACE FUNCTION ${buildFunction}(statement text) RETURNS bigint ` +
-            `LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dp$ ` +
-            `DECLARE affected bigint; BEGIN EXECUTE statement; GET DIAGNOSTICS affected = ROW_COUNT; RETURN affected; END $dp$`,
-          role: spec.role,
-        },
-        {
-          sql: `REVOKE ALL ON FUNCTION ${buildFunction}(text) FROM PUBLIC`,
-          role: spec.role,
-        },
-      ],
+      statements: schemaStatements(spec.schema, spec.role),
       record: owned
         ? undefined
         : () =>
@@ -53,7 +65,9 @@ export async function planSchema(
       description: `Describe schema ${spec.schema}`,
       statements: [
         {
-          sql: `COMMENT ON SCHEMA ${schema} IS ${commentLiteral(
+          sql: `COMMENT ON SCHEMA ${escapeIdentifier(
+            spec.schema,
+          )} IS ${commentLiteral(
             spec.description,
           )}`,
           role: spec.role,

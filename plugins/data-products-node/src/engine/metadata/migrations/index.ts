@@ -1,7 +1,11 @@
 import { initialLayout } from './0001_initialLayout';
+import { buildSettings } from './0002_buildSettings';
 import { MetadataMigration } from './types';
 
 export type { MetadataMigration } from './types';
 
 /** Every metadata migration, in version order. */
-export const METADATA_MIGRATIONS: MetadataMigration[] = [initialLayout];
+export const METADATA_MIGRATIONS: MetadataMigration[] = [
+  initialLayout,
+  buildSettings,
+];
