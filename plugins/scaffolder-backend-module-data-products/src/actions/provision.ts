@@ -137,7 +137,7 @@ export function createProvisionAction(options: {
       const request = { product, ports, inputs };
 
       if (ctx.isDryRun || planOnly) {
-        const plan = await warehouse.plan(request);
+        const plan = await warehouse.plan(request, { signal: ctx.signal });
         for (const step of plan.steps) {
           ctx.logger.info(`Would ${step.description}`);
         }
@@ -158,7 +158,9 @@ export function createProvisionAction(options: {
       const result = await ctx.checkpoint<ProvisionOutput>({
         key: `dataproduct.provision.${product.metadata.name}`,
         fn: async () => {
-          const applied = await warehouse.apply(request);
+          const applied = await warehouse.apply(request, {
+            signal: ctx.signal,
+          });
           return {
             schema: applied.schema,
             ports: applied.ports.map(({ name, object, type, rowCount }) => ({

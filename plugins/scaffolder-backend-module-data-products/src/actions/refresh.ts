@@ -74,7 +74,9 @@ export function createRefreshAction(options: {
         const result = await ctx.checkpoint({
           key: `dataproduct.refresh.${name}.${port}`,
           fn: async () => {
-            const r = await warehouse.refresh(name, port);
+            const r = await warehouse.refresh(name, port, {
+              signal: ctx.signal,
+            });
             return {
               name: r.name,
               object: r.object,
