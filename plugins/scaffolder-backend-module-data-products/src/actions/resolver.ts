@@ -48,6 +48,9 @@ function inputPortRefs(product: DataProductEntityV1alpha1) {
       }' ${JSON.stringify(declared)}: must be a list of entity refs`,
     );
   }
+  if (declared.length === 0) {
+    return [];
+  }
   try {
     return getDataProductInputPortRefs(product);
   } catch (error) {
