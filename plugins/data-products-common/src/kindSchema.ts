@@ -1,9 +1,6 @@
-import { Entity, entityKindSchemaValidator } from '@backstage/catalog-model';
-import {
-  entityProblem,
-  EntityValidationProblem,
-  isObject,
-} from './entityProblems';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { Entity, entitySchemaValidator } from '@backstage/catalog-model';
+import { entityProblem, EntityValidationProblem } from './entityProblems';
 import { IDENTIFIER_PATTERN, IDENTIFIER_RULE } from './identifiers';
 
 /** The part of a JSON schema read here. */
@@ -12,28 +9,9 @@ interface Schema {
   allOf?: Schema[];
   oneOf?: Schema[];
   properties?: Record<string, Schema>;
-  items?: Schema;
   required?: string[];
   enum?: unknown[];
-  const?: unknown;
-  examples?: unknown[];
   pattern?: string;
-}
-
-/** A path into an entity: `['spec', 'columns', '0', 'name']`. */
-type Path = string[];
-
-/** A violation as `entityKindSchemaValidator` reports it: `/spec/type must be ... - allowedValues: a,b`. */
-interface SchemaError {
-  path: Path;
-  message: string;
-  params: Record<string, string>;
-}
-
-/** A problem found, and whether the copy was repaired so that validation can go on. */
-interface Finding {
-  problem: EntityValidationProblem;
-  repaired: boolean;
 }
 
 /** How each pattern the kinds' schemas use reads in a problem. */
@@ -53,322 +31,216 @@ const TYPE_RULES: Record<string, string> = {
   integer: 'must be a whole number',
 };
 
-/** The most problems reported for one entity. */
-const MAX_PROBLEMS = 100;
-
-// ['spec', 'columns', '0', 'name'] -> 'spec.columns[0].name'
-function fieldName(path: Path): string {
-  return path
+// '/spec/columns/0/name' -> 'spec.columns[0].name'
+function fieldName(instancePath: string, child?: string): string {
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (child !== undefined) {
+    parts.push(child);
+  }
+  return parts
     .map((part, index) =>
       /^\d+$/.test(part) ? `[${part}]` : `${index === 0 ? '' : '.'}${part}`,
     )
     .join('');
 }
 
-function objectAt(
-  root: unknown,
-  path: Path,
-): Record<string, unknown> | unknown[] | undefined {
-  let current = root;
-  for (const part of path) {
-    if (!isObject(current) && !Array.isArray(current)) {
-      return undefined;
-    }
-    current = (current as Record<string, unknown>)[part];
-  }
-  return isObject(current) || Array.isArray(current) ? current : undefined;
-}
-
-/** A value the schema documents as valid there: its const, first enum value or first example. */
-function sampleOf(schema: Schema | undefined): unknown {
-  return schema?.const ?? schema?.enum?.[0] ?? schema?.examples?.[0];
-}
-
-function parseSchemaError(error: unknown): SchemaError | undefined {
-  const text = String((error as { message?: unknown })?.message ?? '');
-  const match = /^(\/\S*|<root>) (.*?)(?: - (.*))?$/s.exec(text);
-  if (!match) {
-    return undefined;
-  }
-  const path =
-    match[1] === '<root>'
-      ? []
-      : match[1]
-          .split('/')
-          .slice(1)
-          .map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const params: Record<string, string> = {};
-  for (const param of (match[3] ?? '').split(', ')) {
-    const colon = param.indexOf(': ');
-    if (colon > 0) {
-      params[param.slice(0, colon)] = param.slice(colon + 2);
-    }
-  }
-  return { path, message: match[2], params };
-}
-
-function lengthRule(
-  error: SchemaError,
-  schema: Schema | undefined,
-  value: unknown,
-): string {
+function lengthRule(error: ErrorObject, value: unknown): string {
   const limit = Number(error.params.limit);
-  const fewer = error.message.startsWith('must NOT have fewer');
-  if (error.message.endsWith('items')) {
-    if (fewer) {
+  switch (error.keyword) {
+    case 'minItems':
       return limit === 1
         ? 'must be a non-empty list'
         : `must have at least ${limit} items`;
+    case 'maxItems':
+      return `must have at most ${limit} items`;
+    case 'minLength':
+      return limit === 1
+        ? 'must be a non-empty string'
+        : `must be at least ${limit} characters long`;
+    default: {
+      const reason =
+        (error.parentSchema as Schema | undefined)?.pattern ===
+        IDENTIFIER_PATTERN.source
+          ? ' (PostgreSQL truncates longer identifiers)'
+          : '';
+      const actual =
+        typeof value === 'string' ? `, it is ${value.length}` : '';
+      return `must be at most ${limit} characters long${reason}${actual}`;
     }
-    return `must have at most ${limit} items`;
   }
-  if (fewer) {
-    return limit === 1
-      ? 'must be a non-empty string'
-      : `must be at least ${limit} characters long`;
-  }
-  const reason =
-    schema?.pattern === IDENTIFIER_PATTERN.source
-      ? ' (PostgreSQL truncates longer identifiers)'
-      : '';
-  const actual = typeof value === 'string' ? `, it is ${value.length}` : '';
-  return `must be at most ${limit} characters long${reason}${actual}`;
 }
 
-/** The rule a schema violation breaks, phrased to follow the value. */
-function readableRule(
-  error: SchemaError,
-  schema: Schema | undefined,
-  value: unknown,
-): string {
-  const { params } = error;
-  if (params.allowedValues !== undefined) {
-    const allowed = schema?.enum ?? params.allowedValues.split(',');
-    return `must be one of ${allowed.join(', ')}`;
+/** Each oneOf alternative's one required property: `['model', 'source']`. */
+function alternativesOf(error: ErrorObject): string[] {
+  return ((error.schema as Schema[] | undefined) ?? []).map(
+    branch => branch.required?.[0] ?? '',
+  );
+}
+
+/** One schema error as a problem: the field, its value and the rule it breaks. */
+function toProblem(error: ErrorObject): EntityValidationProblem {
+  const { keyword, params, instancePath, data } = error;
+  const field = fieldName(instancePath);
+  switch (keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const values = (error.parentSchema as Schema | undefined)?.properties?.[
+        missing
+      ]?.enum;
+      return entityProblem(
+        fieldName(instancePath, missing),
+        undefined,
+        values ? `is required: one of ${values.join(', ')}` : 'is required',
+      );
+    }
+    case 'additionalProperties': {
+      const known = Object.keys(
+        (error.parentSchema as Schema | undefined)?.properties ?? {},
+      );
+      return entityProblem(
+        fieldName(instancePath, String(params.additionalProperty)),
+        undefined,
+        known.length
+          ? `is not a known field; the known fields are ${known.join(', ')}`
+          : 'is not a known field',
+      );
+    }
+    case 'oneOf': {
+      const names = alternativesOf(error);
+      if (params.passingSchemas === null) {
+        const [first, ...others] = names;
+        return entityProblem(
+          fieldName(instancePath, first),
+          undefined,
+          `or ${others
+            .map(name => fieldName(instancePath, name))
+            .join(' or ')} is required: give exactly one of them`,
+        );
+      }
+      const [first, ...others] = (params.passingSchemas as number[]).map(
+        index => names[index],
+      );
+      return entityProblem(
+        fieldName(instancePath, first),
+        undefined,
+        `must not be set together with ${others
+          .map(name => fieldName(instancePath, name))
+          .join(', ')}: give exactly one of them`,
+      );
+    }
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[];
+      return entityProblem(
+        field,
+        data,
+        allowed.length === 1
+          ? `must be ${allowed[0]}`
+          : `must be one of ${allowed.join(', ')}`,
+      );
+    }
+    case 'pattern':
+      return entityProblem(
+        field,
+        data,
+        PATTERN_RULES[String(params.pattern)] ??
+          `must match the pattern ${params.pattern}`,
+      );
+    case 'type':
+      return entityProblem(
+        field,
+        data,
+        TYPE_RULES[String(params.type)] ?? `must be of type ${params.type}`,
+      );
+    case 'minItems':
+    case 'maxItems':
+    case 'minLength':
+    case 'maxLength':
+      return entityProblem(field, data, lengthRule(error, data));
+    default:
+      return entityProblem(field || 'entity', data, error.message ?? keyword);
   }
-  if (params.allowedValue !== undefined) {
-    return `must be ${params.allowedValue}`;
-  }
-  if (params.pattern !== undefined) {
-    return (
-      PATTERN_RULES[params.pattern] ??
-      `must match the pattern ${params.pattern}`
+}
+
+/** The value at a JSON pointer (`/metadata/tags`) in an entity. */
+function valueAt(entity: Entity, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>(
+      (value, part) =>
+        value && typeof value === 'object'
+          ? (value as Record<string, unknown>)[part]
+          : undefined,
+      entity,
     );
-  }
-  if (params.type !== undefined) {
-    return TYPE_RULES[params.type] ?? `must be of type ${params.type}`;
-  }
-  if (params.limit !== undefined) {
-    return lengthRule(error, schema, value);
-  }
-  return error.message;
 }
 
 /**
- * One kind's JSON schema, read for every violation in an entity. The
- * catalog's `entityKindSchemaValidator` reports the first violation only, so
- * after each one a copy of the entity is repaired (the offending value
- * removed, or replaced with a value the schema documents as valid) and
- * validated again, until it passes or a violation cannot be repaired.
+ * The catalog envelope's first violation, as a problem. The catalog's
+ * validator reports it as text: `/metadata/tags must be array - type: array`.
+ */
+function envelopeProblem(
+  entity: Entity,
+  error: unknown,
+): EntityValidationProblem {
+  const text = String((error as Error)?.message ?? error);
+  const match = /^(\/\S*) must be (\w+)/.exec(text);
+  if (match && TYPE_RULES[match[2]]) {
+    return entityProblem(
+      fieldName(match[1]),
+      valueAt(entity, match[1]),
+      TYPE_RULES[match[2]],
+    );
+  }
+  return entityProblem('entity', undefined, text);
+}
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+
+/**
+ * One kind's JSON schema, applied with every violation reported: the
+ * catalog's own entity envelope validator for the envelope, and Ajv with
+ * `allErrors` for the kind's part of the schema (beside its `$ref: Entity`).
  */
 export class KindSchema {
-  readonly #validate: (data: unknown) => Entity | false;
-  readonly #own: Schema;
+  readonly #validateEnvelope: (data: unknown) => Entity;
+  readonly #validateKind: ValidateFunction;
 
   constructor(schema: object) {
-    this.#validate = entityKindSchemaValidator(schema);
-    // The kind's own rules, beside the `$ref: Entity` envelope.
-    this.#own =
+    this.#validateEnvelope = entitySchemaValidator();
+    const own =
       (schema as Schema).allOf?.find(part => !part.$ref) ?? (schema as Schema);
+    this.#validateKind = ajv.compile(own);
   }
 
-  /** Every violation of the schema in the entity, as problems. */
+  /** Every violation of the schema in the entity, one problem per field. */
   problems(entity: Entity): EntityValidationProblem[] {
-    const copy = structuredClone(entity);
+    try {
+      this.#validateEnvelope(entity);
+    } catch (error) {
+      return [envelopeProblem(entity, error)];
+    }
+    if (this.#validateKind(entity)) {
+      return [];
+    }
+    const errors = this.#validateKind.errors ?? [];
+    // A oneOf is reported once, by itself, not through its alternatives' errors.
+    const oneOfPaths = errors
+      .filter(e => e.keyword === 'oneOf')
+      .map(e => `${e.schemaPath}/`);
     const problems: EntityValidationProblem[] = [];
-    while (problems.length < MAX_PROBLEMS) {
-      const finding = this.#nextFinding(copy);
-      // A field is reported once: a second violation there means the
-      // repair did not take.
-      if (!finding || problems.some(p => p.field === finding.problem.field)) {
-        break;
+    for (const error of errors) {
+      if (oneOfPaths.some(path => error.schemaPath.startsWith(path))) {
+        continue;
       }
-      problems.push(finding.problem);
-      if (!finding.repaired) {
-        break;
+      const problem = toProblem(error);
+      if (!problems.some(p => p.field === problem.field)) {
+        problems.push(problem);
       }
     }
     return problems;
-  }
-
-  #nextFinding(copy: Entity): Finding | undefined {
-    try {
-      return this.#validate(copy) === false ? this.#wrongKind(copy) : undefined;
-    } catch (error) {
-      const parsed = parseSchemaError(error);
-      if (!parsed) {
-        return {
-          problem: entityProblem('entity', undefined, String(error)),
-          repaired: false,
-        };
-      }
-      return this.#violation(copy, parsed);
-    }
-  }
-
-  /** The kind's own subschema at an instance path (undefined inside the envelope). */
-  #schemaAt(path: Path): Schema | undefined {
-    let schema: Schema | undefined = this.#own;
-    for (const part of path) {
-      schema =
-        schema?.properties?.[part] ??
-        (/^\d+$/.test(part) ? schema?.items : undefined);
-    }
-    return schema;
-  }
-
-  // The validator answers false, rather than throwing, for another apiVersion or kind.
-  #wrongKind(copy: Entity): Finding {
-    const field =
-      (['apiVersion', 'kind'] as const).find(
-        key => !this.#schemaAt([key])?.enum?.includes(copy[key]),
-      ) ?? 'kind';
-    const expected = String(sampleOf(this.#schemaAt([field])));
-    const problem = entityProblem(field, copy[field], `must be ${expected}`);
-    copy[field] = expected;
-    return { problem, repaired: true };
-  }
-
-  #violation(copy: Entity, error: SchemaError): Finding {
-    const { path, params } = error;
-    if (params.missingProperty !== undefined) {
-      return this.#missing(copy, path, params.missingProperty);
-    }
-    if (params.passingSchemas !== undefined) {
-      return this.#notExactlyOne(copy, path, params.passingSchemas);
-    }
-    if (params.additionalProperty !== undefined) {
-      const known = Object.keys(this.#schemaAt(path)?.properties ?? {});
-      return {
-        problem: entityProblem(
-          fieldName([...path, params.additionalProperty]),
-          undefined,
-          known.length
-            ? `is not a known field; the known fields are ${known.join(', ')}`
-            : 'is not a known field',
-        ),
-        repaired: this.#remove(copy, [...path, params.additionalProperty]),
-      };
-    }
-    const schema = this.#schemaAt(path);
-    if (!path.length) {
-      return {
-        problem: entityProblem(
-          'entity',
-          undefined,
-          readableRule(error, schema, copy),
-        ),
-        repaired: false,
-      };
-    }
-    const key = path[path.length - 1];
-    const parent = objectAt(copy, path.slice(0, -1));
-    const value = (parent as Record<string, unknown> | undefined)?.[key];
-    const problem = entityProblem(
-      fieldName(path),
-      value,
-      readableRule(error, schema, value),
-    );
-    // A documented value keeps the entity's shape (removing an optional
-    // field could break a rule that needs it, such as oneOf).
-    const repaired =
-      this.#replace(copy, path, sampleOf(schema)) ||
-      (!this.#schemaAt(path.slice(0, -1))?.required?.includes(key) &&
-        this.#remove(copy, path));
-    return { problem, repaired };
-  }
-
-  #missing(copy: Entity, path: Path, missing: string): Finding {
-    const parent = this.#schemaAt(path);
-    const alternatives = (parent?.oneOf ?? []).map(
-      branch => branch.required?.[0] ?? '',
-    );
-    if (
-      alternatives.includes(missing) &&
-      !parent?.required?.includes(missing)
-    ) {
-      return this.#noneOf(copy, path, alternatives);
-    }
-    const schema = this.#schemaAt([...path, missing]);
-    return {
-      problem: entityProblem(
-        fieldName([...path, missing]),
-        undefined,
-        schema?.enum
-          ? `is required: one of ${schema.enum.join(', ')}`
-          : 'is required',
-      ),
-      repaired: this.#replace(copy, [...path, missing], sampleOf(schema)),
-    };
-  }
-
-  // A oneOf whose alternatives each require one property: `passing` lists the alternatives present.
-  #notExactlyOne(copy: Entity, path: Path, passing: string): Finding {
-    const names = (this.#schemaAt(path)?.oneOf ?? []).map(
-      branch => branch.required?.[0] ?? '',
-    );
-    if (passing === 'null') {
-      return this.#noneOf(copy, path, names);
-    }
-    const [first, ...others] = passing
-      .split(',')
-      .map(index => names[Number(index)]);
-    return {
-      problem: entityProblem(
-        fieldName([...path, first]),
-        undefined,
-        `must not be set together with ${others
-          .map(name => fieldName([...path, name]))
-          .join(', ')}: give exactly one of them`,
-      ),
-      repaired: this.#remove(copy, [...path, first]),
-    };
-  }
-
-  #noneOf(copy: Entity, path: Path, names: string[]): Finding {
-    const [first, ...others] = names;
-    return {
-      problem: entityProblem(
-        fieldName([...path, first]),
-        undefined,
-        `or ${others
-          .map(name => fieldName([...path, name]))
-          .join(' or ')} is required: give exactly one of them`,
-      ),
-      repaired: this.#replace(
-        copy,
-        [...path, first],
-        sampleOf(this.#schemaAt([...path, first])),
-      ),
-    };
-  }
-
-  #remove(copy: Entity, path: Path): boolean {
-    const parent = objectAt(copy, path.slice(0, -1));
-    if (!path.length || !isObject(parent)) {
-      return false;
-    }
-    delete parent[path[path.length - 1]];
-    return true;
-  }
-
-  #replace(copy: Entity, path: Path, sample: unknown): boolean {
-    const parent = objectAt(copy, path.slice(0, -1));
-    if (!path.length || !parent || sample === undefined) {
-      return false;
-    }
-    (parent as Record<string, unknown>)[path[path.length - 1]] =
-      structuredClone(sample);
-    return true;
   }
 }
