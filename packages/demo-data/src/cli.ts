@@ -1,6 +1,6 @@
 /* Loads the scenario's source tables: `./portal seed [--customers N] [--reset]`. */
 import knexFactory from 'knex';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { DEFAULT_CUSTOMERS, seedSourceData, type SeedOptions } from './seed';
 import seedCommand from './seedCommand.json';
 
@@ -8,7 +8,10 @@ import seedCommand from './seedCommand.json';
 function readOptions(args: string[]): SeedOptions {
   const { values } = parseArgs({
     args,
-    options: seedCommand.options as ParseArgsConfig['options'],
+    options: seedCommand.options as {
+      customers: { type: 'string' };
+      reset: { type: 'boolean' };
+    },
     strict: true,
   });
   const customers =

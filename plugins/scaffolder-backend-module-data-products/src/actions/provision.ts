@@ -14,7 +14,6 @@ import type {
 import { examples } from './provision.examples';
 import type { ProductResolver } from './resolver';
 import {
-  entityInputSchema,
   portResultsSchema,
   type EntityInput,
   type PortResult,
@@ -76,12 +75,20 @@ export function createProvisionAction(options: {
             .optional()
             .describe('Entity ref of a DataProduct in the catalog'),
         product: z =>
-          entityInputSchema(z)
+          z
+            .object({ metadata: z.object({ name: z.string() }).passthrough() })
+            .passthrough()
             .optional()
             .describe('A DataProduct entity, instead of entityRef'),
         ports: z =>
           z
-            .array(entityInputSchema(z))
+            .array(
+              z
+                .object({
+                  metadata: z.object({ name: z.string() }).passthrough(),
+                })
+                .passthrough(),
+            )
             .optional()
             .describe("The product's OutputPort entities, with product"),
         planOnly: z =>

@@ -34,7 +34,7 @@ import {
 } from '@dataproducts/plugin-data-products-common';
 import { waitFor } from '../lib/waitFor';
 import { examples } from './register.examples';
-import { entityInputSchema, type EntityInput } from './schemas';
+import type { EntityInput } from './schemas';
 
 /** The location annotation the registry's entity provider gives a product's entities. */
 const registryLocation = (name: string) => `data-products-registry:${name}`;
@@ -73,10 +73,22 @@ export function createRegisterAction(options: {
     examples,
     schema: {
       input: {
-        product: z => entityInputSchema(z).describe('The DataProduct entity'),
+        product: z =>
+          z
+            .object({
+              metadata: z.object({ name: z.string() }).passthrough(),
+            })
+            .passthrough()
+            .describe('The DataProduct entity'),
         ports: z =>
           z
-            .array(entityInputSchema(z))
+            .array(
+              z
+                .object({
+                  metadata: z.object({ name: z.string() }).passthrough(),
+                })
+                .passthrough(),
+            )
             .describe("The product's OutputPort entities"),
         validateOnly: z =>
           z
@@ -126,8 +138,9 @@ export function createRegisterAction(options: {
         targetPluginId: 'data-products',
       });
       const registration: DataProductRegistration = {
-        product: product as DataProductEntityV1alpha1,
-        ports: ports as OutputPortEntityV1alpha1[],
+        // Sent as given: the registry validates them and names every problem.
+        product: product as unknown as DataProductEntityV1alpha1,
+        ports: ports as unknown as OutputPortEntityV1alpha1[],
         status: 'provisioned',
       };
       /** Calls the registry; its refusal becomes a typed error that names the product. */
@@ -192,27 +205,31 @@ export function createRegisterAction(options: {
   });
 }
 
+/** True for the error the registry client throws when the registry answers with an error. */
+function isResponseError(error: unknown): error is ResponseError {
+  return isError(error) && error.name === 'ResponseError';
+}
+
 /**
  * The typed error for a registry's refusal of the product `name`, with the
  * registry's own message; other errors (the registry unreachable) unchanged.
  */
 function refusal(name: string, error: unknown): unknown {
-  if (!isError(error) || error.name !== 'ResponseError') {
+  if (!isResponseError(error)) {
     return error;
   }
-  const response = error as ResponseError;
-  const message = `The data product registry refused ${name}: ${response.body.error.message}`;
-  switch (response.statusCode) {
+  const message = `The data product registry refused ${name}: ${error.body.error.message}`;
+  switch (error.statusCode) {
     case 400:
-      return new InputError(message, response);
+      return new InputError(message, error);
     case 403:
-      return new NotAllowedError(message, response);
+      return new NotAllowedError(message, error);
     case 404:
-      return new NotFoundError(message, response);
+      return new NotFoundError(message, error);
     case 409:
-      return new ConflictError(message, response);
+      return new ConflictError(message, error);
     default:
-      return new ForwardedError(message, response);
+      return new ForwardedError(message, error);
   }
 }
 

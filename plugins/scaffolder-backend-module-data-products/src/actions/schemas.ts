@@ -2,7 +2,7 @@ import type { TemplateActionOptions } from '@backstage/plugin-scaffolder-node';
 
 /** The zod instance the scaffolder hands to an action's schema functions. */
 type Zod = Parameters<
-  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
+  NonNullable<NonNullable<TemplateActionOptions['schema']>['output']>[string]
 >[0];
 
 /** An entity as the actions accept it inline: anything with a `metadata.name`. */
@@ -16,15 +16,16 @@ export type PortResult = {
   rowCount: number;
 };
 
-/** The schema of an inline entity (a DataProduct or an OutputPort). */
-export const entityInputSchema = (z: Zod) =>
-  z
-    .object({ metadata: z.object({ name: z.string() }).passthrough() })
-    .passthrough();
-
-/** The schema of the output ports an action provisioned or refreshed. */
-export const portResultsSchema = (z: Zod) =>
-  z.array(
+/**
+ * The output schema of a list of {@link PortResult}s: the ports an action
+ * provisioned or refreshed. Its type is written as `z.ZodType<PortResult[]>`
+ * through the zod it is given, the scaffolder's, which this package cannot
+ * import by name.
+ */
+export function portResultsSchema(
+  z: Zod,
+): InstanceType<typeof z.ZodType<PortResult[]>> {
+  return z.array(
     z.object({
       name: z.string().describe('The port name, as source() names it'),
       object: z.string().describe('The table or view, as schema.name'),
@@ -32,3 +33,4 @@ export const portResultsSchema = (z: Zod) =>
       rowCount: z.number().describe('The rows it holds'),
     }),
   );
+}
