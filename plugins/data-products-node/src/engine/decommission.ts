@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { ConflictError } from '@backstage/errors';
 import { relationKind, roleExists, schemaExists } from './catalog';
+import { sourceGrantsLock } from './locks';
 import { Metadata, ProductRow } from './metadata';
 import { RunnableStep } from './runner';
 import { escapeIdentifier, qualifiedName } from './sql';
@@ -93,6 +94,7 @@ export async function planDecommission(
       id: 'drop-product-role',
       description: `Drop role ${row.role_name} with its grants`,
       statements,
+      locks: [sourceGrantsLock(options.sourceSchema)],
     });
   }
   steps.push({

@@ -1,9 +1,12 @@
 import { Knex } from 'knex';
 import { RunControl } from './control';
 
-/** An advisory lock of the engine: one per product and one per schema. */
+/**
+ * An advisory lock of the engine: one per product, one per schema, and one
+ * for the grants on the source schema's tables.
+ */
 export interface EngineLock {
-  kind: 'product' | 'schema';
+  kind: 'product' | 'schema' | 'source-grants';
   name: string;
 }
 
@@ -29,14 +32,29 @@ export function schemaLock(name: string): EngineLock {
   return { kind: 'schema', name };
 }
 
+/**
+ * The lock of every change to the grants on the source schema and its
+ * tables. A GRANT or REVOKE rewrites the table's (or schema's) one catalog
+ * row, and a second transaction changing the same row fails with "tuple
+ * concurrently updated" once the first commits: such changes take turns.
+ */
+export function sourceGrantsLock(sourceSchema: string): EngineLock {
+  return { kind: 'source-grants', name: sourceSchema };
+}
+
 function key(lock: EngineLock): string {
   return `dataproducts:${lock.kind}:${lock.name}`;
 }
 
 function describe(lock: EngineLock): string {
-  return `${lock.kind === 'product' ? 'data product' : 'schema'} '${
-    lock.name
-  }'`;
+  switch (lock.kind) {
+    case 'product':
+      return `data product '${lock.name}'`;
+    case 'schema':
+      return `schema '${lock.name}'`;
+    default:
+      return `the grants on source schema '${lock.name}'`;
+  }
 }
 
 /**

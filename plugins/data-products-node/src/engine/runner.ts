@@ -4,6 +4,7 @@ import { readColumns } from './catalog';
 import { columnDrift } from './contract';
 import { RunControl } from './control';
 import { contractError } from './errors';
+import { EngineLock, takeLocks } from './locks';
 import { escapeIdentifier } from './sql';
 import { PlanCheck, PlanStatement, PlanStep } from './types';
 
@@ -30,6 +31,11 @@ export interface RunnableStep extends PlanStep {
    * statement's failure needs no explaining.
    */
   explainFailure?(error: unknown, statement: PlanStatement): Error | undefined;
+  /**
+   * Advisory locks the step takes, exclusively, before its first statement
+   * (beyond those its run took at the start), held until the run ends.
+   */
+  locks?: EngineLock[];
   /** Writes the metadata rows for what the step did, as the engine's user. */
   record?(trx: Knex.Transaction, results: StatementResult[]): Promise<void>;
 }
@@ -86,8 +92,8 @@ export interface RunOptions {
 /**
  * Runs steps in order inside the caller's transaction: each statement as the
  * role it names (`SET LOCAL ROLE`, else the engine's user), the checks after
- * the statement they follow, then the step's bookkeeping. Before each
- * statement it stops if the run was cancelled. The first failure throws, and
+ * the statement they follow, then the step's bookkeeping; a step's own
+ * locks first. Before each statement it stops if the run was cancelled. The first failure throws, and
  * the caller's transaction rolls everything back.
  */
 export async function runSteps(
@@ -106,6 +112,9 @@ export async function runSteps(
       control.check(doing);
       return execute(connection, sql);
     };
+    if (step.locks?.length) {
+      await takeLocks(trx, control, { exclusive: step.locks });
+    }
     for (const [index, statement] of statements.entries()) {
       try {
         if (statement.role !== role) {

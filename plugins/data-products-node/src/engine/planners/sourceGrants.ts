@@ -1,5 +1,6 @@
 import { canReadTable, relationKind, schemaExists } from '../catalog';
 import { pgInputError } from '../errors';
+import { sourceGrantsLock } from '../locks';
 import { RunnableStep } from '../runner';
 import { escapeIdentifier, qualifiedName } from '../sql';
 import { ProvisionContext } from './context';
@@ -14,6 +15,7 @@ export async function planSourceGrants(
 ): Promise<RunnableStep[]> {
   const { trx, spec } = ctx;
   const role = escapeIdentifier(spec.role);
+  const locks = [sourceGrantsLock(ctx.sourceSchema)];
   const steps: RunnableStep[] = [];
   const read = new Set<string>();
   for (const port of spec.ports) {
@@ -28,6 +30,7 @@ export async function planSourceGrants(
     steps.push({
       id: `source-grant:${port.name}`,
       description: `Let ${spec.role} read the operational table ${schema}.${table}`,
+      locks,
       statements: [
         { sql: `GRANT USAGE ON SCHEMA ${escapeIdentifier(schema)} TO ${role}` },
         { sql: `GRANT SELECT ON ${qualifiedName(schema, table)} TO ${role}` },
@@ -55,6 +58,7 @@ export async function planSourceGrants(
     steps.push({
       id: `source-revoke:${former}`,
       description: `Stop ${spec.role} reading the operational table ${former}, which no port reads any more`,
+      locks,
       statements: [
         {
           sql: `REVOKE SELECT ON ${qualifiedName(schema, table)} FROM ${role}`,
@@ -70,6 +74,7 @@ export async function planSourceGrants(
     steps.push({
       id: 'source-schema-revoke',
       description: `Stop ${spec.role} using schema ${ctx.sourceSchema}`,
+      locks,
       statements: [
         {
           sql: `REVOKE USAGE ON SCHEMA ${escapeIdentifier(
