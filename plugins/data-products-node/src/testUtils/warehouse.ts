@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { seedSourceData } from '@dataproducts/demo-data';
+import { BuildLimits } from '../engine/limits';
 import { escapeIdentifier } from '../engine/sql';
 import { WarehouseEngine } from '../engine/WarehouseEngine';
 import { warehouseTestDatabaseId } from './database';
@@ -40,16 +41,21 @@ export interface TestWarehouse {
 
 /**
  * A fresh warehouse database (on the server `warehouseTestDatabaseId()`
- * names) with seeded sources, and a ready engine with a unique role prefix.
+ * names) with seeded sources, and a ready engine with a unique role prefix
+ * (and the given build limits, the defaults otherwise).
  */
 export async function createTestWarehouse(
   databases: TestDatabases,
-  options: { customers?: number } = {},
+  options: { customers?: number; limits?: Partial<BuildLimits> } = {},
 ): Promise<TestWarehouse> {
   const knex = await databases.init(warehouseTestDatabaseId());
   const prefix = uniqueRolePrefix();
   await seedSourceData(knex, { customers: options.customers ?? 500 });
-  const engine = new WarehouseEngine({ knex, rolePrefix: prefix });
+  const engine = new WarehouseEngine({
+    knex,
+    rolePrefix: prefix,
+    limits: options.limits,
+  });
   await engine.ready();
   return { knex, engine, prefix, cleanup: () => dropRoles(knex, prefix) };
 }
