@@ -28,7 +28,9 @@ function annotated(request: ProvisionRequest, timeout: string) {
   };
 }
 
-function warehouseConfig(warehouse: Record<string, unknown>) {
+function warehouseConfig(
+  warehouse: Record<string, string | number | Record<string, number>>,
+) {
   return new ConfigReader({ dataProducts: { warehouse } });
 }
 
@@ -103,7 +105,7 @@ describe('builds within bounds', () => {
       ).rejects.toMatchObject({
         name: 'InputError',
         message:
-          "The annotation dataproducts.io/build-timeout of data product 'sales-crm-customers' asks for \"PT2H\" (2 h), more than the maximum build timeout of 1 h (dataProducts.warehouse.maxBuildTimeout): ask for at most 1 h, or have an operator raise the maximum",
+          'The annotation dataproducts.io/build-timeout of data product \'sales-crm-customers\' asks for "PT2H" (2 h), more than the maximum build timeout of 1 h (dataProducts.warehouse.maxBuildTimeout): ask for at most 1 h, or have an operator raise the maximum',
       });
       await expect(engine.plan(annotated(request, 'PT0S'))).rejects.toThrow(
         'a build timeout must be longer than 0',
@@ -161,7 +163,9 @@ describe('builds within bounds', () => {
       expect(after.rows[0]).toEqual({ oid: table.rows[0].oid, n: 500 });
       await noBuildSessionLeft(knex);
 
-      const unannotated = await engine.apply(demoRequest('sales-crm-customers'));
+      const unannotated = await engine.apply(
+        demoRequest('sales-crm-customers'),
+      );
       expect(unannotated.plan.steps.map(s => s.description)).toEqual([
         'Build data product sales-crm-customers with the default build timeout from now on',
       ]);

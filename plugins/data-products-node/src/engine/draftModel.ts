@@ -165,11 +165,7 @@ export async function checkDraftModel(
 ): Promise<DraftModelCheck> {
   const plan = await planDraftModelCheck(trx, request, roles);
   await runSteps(trx, plan.steps, { control });
-  const columns = await readColumns(
-    trx,
-    plan.result.schema,
-    plan.result.name,
-  );
+  const columns = await readColumns(trx, plan.result.schema, plan.result.name);
   return {
     columns: columns.map(({ name, type }) => ({ name, type })),
     sql: plan.model.sql,

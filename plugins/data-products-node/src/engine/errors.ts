@@ -1,8 +1,4 @@
-import {
-  ConflictError,
-  CustomErrorBase,
-  InputError,
-} from '@backstage/errors';
+import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
 import { ColumnDrift } from '@dataproducts/plugin-data-products-common';
 import {
   CheckedModel,

@@ -97,7 +97,9 @@ function checkTimeout(ms: number, what: string): number {
  * Completes and validates limits given in part: every timeout positive and
  * within PostgreSQL's range, the build timeout no longer than the maximum.
  */
-export function checkBuildLimits(limits: Partial<BuildLimits> = {}): BuildLimits {
+export function checkBuildLimits(
+  limits: Partial<BuildLimits> = {},
+): BuildLimits {
   const merged = { ...DEFAULT_BUILD_LIMITS, ...limits };
   for (const [field, key] of Object.entries(TIMEOUT_KEYS)) {
     checkTimeout(

@@ -78,9 +78,9 @@ export async function takeLocks(
   }
   for (const name of [...wanted.keys()].sort()) {
     const { lock, shared } = wanted.get(name)!;
-    const doing = `the wait for the ${shared ? 'shared ' : ''}lock of ${describe(
-      lock,
-    )}`;
+    const doing = `the wait for the ${
+      shared ? 'shared ' : ''
+    }lock of ${describe(lock)}`;
     control.check(doing);
     try {
       await trx.raw(

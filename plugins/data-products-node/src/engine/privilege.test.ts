@@ -107,10 +107,9 @@ describe('WarehouseEngine least privilege and refresh', () => {
       const throughBuildFunction = (statement: string) =>
         knex.transaction(async trx => {
           await trx.raw(`SET LOCAL ROLE "${prefix}logistics_wms"`);
-          await trx.raw(
-            'SELECT logistics_wms._dataproducts_build(?) AS n',
-            [statement],
-          );
+          await trx.raw('SELECT logistics_wms._dataproducts_build(?) AS n', [
+            statement,
+          ]);
         });
       await expect(
         throughBuildFunction(

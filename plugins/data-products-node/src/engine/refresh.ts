@@ -1,11 +1,6 @@
 import { Knex } from 'knex';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import {
-  BuildDefinition,
-  buildStepId,
-  planBuild,
-  sourceSelect,
-} from './build';
+import { BuildDefinition, buildStepId, planBuild, sourceSelect } from './build';
 import { compileModel, ProvisionedInput } from './compileModel';
 import { RunControl } from './control';
 import { countRows } from './inspect';

@@ -19,11 +19,7 @@ export class EngineRuns {
     private readonly limits: BuildLimits,
     logger?: LoggerService,
   ) {
-    this.sessions = new BuildSessions(
-      knex,
-      limits.maxConcurrentBuilds,
-      logger,
-    );
+    this.sessions = new BuildSessions(knex, limits.maxConcurrentBuilds, logger);
   }
 
   /** The timeouts of a build of a product with the given build timeout (at most the maximum). */

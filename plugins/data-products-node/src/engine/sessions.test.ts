@@ -14,7 +14,6 @@ import {
   noBuildSessionLeft,
   settledState,
 } from './__testUtils__/sessions';
-import { ProvisionRequest } from './types';
 
 jest.setTimeout(180_000);
 

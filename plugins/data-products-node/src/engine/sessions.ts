@@ -101,8 +101,7 @@ export class BuildSessions {
     const stop = () => {
       this.signalBackend('pg_cancel_backend', connection.processID);
       terminate = setTimeout(
-        () =>
-          this.signalBackend('pg_terminate_backend', connection.processID),
+        () => this.signalBackend('pg_terminate_backend', connection.processID),
         TERMINATE_AFTER_MS,
       );
       terminate.unref();

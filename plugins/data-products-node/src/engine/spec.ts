@@ -97,7 +97,9 @@ function checkRefreshStrategy(port: OutputPortEntityV1alpha1): RefreshStrategy {
   }
   if (value !== REFRESH_STRATEGIES[0] && port.spec.type !== 'postgres-table') {
     throw new InputError(
-      `Output port '${port.spec.name}' is a ${port.spec.type}, which is live and never refreshed: remove its refreshStrategy ${JSON.stringify(
+      `Output port '${port.spec.name}' is a ${
+        port.spec.type
+      }, which is live and never refreshed: remove its refreshStrategy ${JSON.stringify(
         value,
       )}`,
     );

@@ -68,7 +68,10 @@ export async function holdLock(
 }
 
 /** The same product under another name and schema (`-` in the name becomes `_`). */
-export function copyOf(request: ProvisionRequest, name: string): ProvisionRequest {
+export function copyOf(
+  request: ProvisionRequest,
+  name: string,
+): ProvisionRequest {
   return {
     ...request,
     product: {

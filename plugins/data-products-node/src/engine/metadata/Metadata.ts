@@ -106,7 +106,10 @@ export class Metadata {
   ): Promise<void> {
     await this.db(`${METADATA_SCHEMA}.products`)
       .where({ product })
-      .update({ build_timeout_ms: buildTimeoutMs, updated_at: this.db.fn.now() });
+      .update({
+        build_timeout_ms: buildTimeoutMs,
+        updated_at: this.db.fn.now(),
+      });
   }
 
   async updateProductDescription(

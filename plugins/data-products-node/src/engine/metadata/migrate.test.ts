@@ -181,9 +181,11 @@ describe('metadata migrations', () => {
       migrateMetadata(trx, [...METADATA_MIGRATIONS, ...next]),
     );
     expect(applied).toEqual([latest + 1, latest + 2]);
-    expect((await versions(knex)).map(v => v.version)).toEqual(
-      [...METADATA_MIGRATIONS.map(m => m.version), latest + 1, latest + 2],
-    );
+    expect((await versions(knex)).map(v => v.version)).toEqual([
+      ...METADATA_MIGRATIONS.map(m => m.version),
+      latest + 1,
+      latest + 2,
+    ]);
   });
 
   it('refuse a metadata schema that a newer portal migrated', async () => {

@@ -67,9 +67,7 @@ export async function planSchema(
         {
           sql: `COMMENT ON SCHEMA ${escapeIdentifier(
             spec.schema,
-          )} IS ${commentLiteral(
-            spec.description,
-          )}`,
+          )} IS ${commentLiteral(spec.description)}`,
           role: spec.role,
         },
       ],
