@@ -103,8 +103,8 @@ describe('validateOutputPortEntity', () => {
     ],
     [
       'unknown access',
-      port({ access: 'public' }),
-      'spec.access: "public" must be one of restricted, unrestricted',
+      port({ access: 'open' }),
+      'spec.access: "open" must be one of public, restricted, private, unrestricted',
     ],
     [
       'owner of a wrong kind',

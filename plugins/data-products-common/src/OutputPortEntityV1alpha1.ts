@@ -18,8 +18,16 @@ import {
 /** How an output port is materialized in PostgreSQL. */
 export type OutputPortType = 'postgres-table' | 'postgres-view';
 
-/** Whether consumers need an approved grant to read an output port. */
-export type OutputPortAccess = 'restricted' | 'unrestricted';
+/**
+ * How consumers get read access to an output port, as written in
+ * `spec.access`: `unrestricted` is a deprecated spelling of `public` (read it
+ * through `outputPortAccessLevel`).
+ */
+export type OutputPortAccess =
+  | 'public'
+  | 'restricted'
+  | 'private'
+  | 'unrestricted';
 
 /** One column of an output port's contract. */
 export type OutputPortColumn = {

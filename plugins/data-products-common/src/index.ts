@@ -17,3 +17,5 @@ export * from './sourceReferences';
 export * from './refs';
 export * from './permissions';
 export * from './registry';
+export * from './accessRequests';
+export * from './access';

@@ -1,0 +1,5 @@
+export { DataProductsAccessClient } from './DataProductsAccessClient';
+export type {
+  DataProductsAccessApi,
+  DataProductsAccessRequestOptions,
+} from './DataProductsAccessClient';
