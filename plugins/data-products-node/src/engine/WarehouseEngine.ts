@@ -6,8 +6,7 @@ import type {
   OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
 import { loadModelParser } from '../model';
-import { AccessRequest, checkAccessRequest, planAccessChange } from './access';
-import { buildStepId } from './build';
+import { AccessConsumer, AccessGrant, changeAccess } from './access';
 import { RunControl } from './control';
 import { planDecommission } from './decommission';
 import {
@@ -16,14 +15,21 @@ import {
   DraftModelCheck,
   DraftModelRequest,
 } from './draftModel';
-import { countRows, inspectProduct } from './inspect';
+import { inspectProduct } from './inspect';
 import { BuildLimits, checkBuildLimits } from './limits';
 import { productLock, schemaLock } from './locks';
 import { Metadata, METADATA_SCHEMA } from './metadata';
 import { planProvision } from './planners';
+import {
+  PortReaderRole,
+  ReadablePort,
+  readPortReaders,
+  readReadablePorts,
+} from './readers';
 import { provisionedPort, refreshPort } from './refresh';
 import { EngineRuns } from './runs';
-import { RunnableStep, runSteps, toPlanStep } from './runner';
+import { applyResult, toProvisionPlan } from './results';
+import { RunnableStep, runSteps } from './runner';
 import { BuildRun } from './sessions';
 import { setUpWarehouse } from './setUp';
 import { checkEntityName, ProductSpec, RoleNames, toProductSpec } from './spec';
@@ -62,17 +68,6 @@ export interface WarehouseEngineOptions {
    * `dataProducts.warehouse` in config.d.ts).
    */
   limits?: Partial<BuildLimits>;
-}
-
-function toProvisionPlan(
-  spec: ProductSpec,
-  steps: RunnableStep[],
-): ProvisionPlan {
-  return {
-    product: spec.name,
-    schema: spec.schema,
-    steps: steps.map(toPlanStep),
-  };
 }
 
 /**
@@ -219,33 +214,10 @@ export class WarehouseEngine {
       },
       async (trx, control, steps) => {
         await runSteps(trx, steps, { control });
-        const rows = await new Metadata(trx).ports(spec.name);
-        const ids = new Set(steps.map(step => step.id));
-        const ports: PortResult[] = [];
-        for (const port of spec.ports) {
-          const row = rows.find(r => r.port === port.name)!;
-          ports.push({
-            name: port.name,
-            object: `${spec.schema}.${port.name}`,
-            type: port.type,
-            rowCount: await countRows(
-              trx,
-              { schema_name: spec.schema, role_name: spec.role },
-              row,
-              control.timeouts.statementMs,
-            ),
-            built: ids.has(buildStepId(port.name)),
-          });
-        }
         this.logger?.info(
           `Applied data product ${spec.name}: ${steps.length} step(s)`,
         );
-        return {
-          product: spec.name,
-          schema: spec.schema,
-          plan: toProvisionPlan(spec, steps),
-          ports,
-        };
+        return applyResult(trx, spec, steps, control.timeouts.statementMs);
       },
     );
   }
@@ -313,38 +285,34 @@ export class WarehouseEngine {
     );
   }
 
-  private async changeAccess(
-    request: AccessRequest,
-    change: 'grant' | 'revoke',
-  ): Promise<{ changed: boolean }> {
-    const checked = checkAccessRequest(request);
-    const runs = await this.db();
-    return runs.change(
-      `${change === 'grant' ? 'Granting' : 'Revoking'} ${
-        checked.consumer
-      }'s read access to ${checked.product}/${checked.port}`,
-      {
-        exclusive: [
-          productLock(checked.product),
-          productLock(checked.consumer),
-        ],
-      },
-      async (trx, control) => {
-        const steps = await planAccessChange(trx, checked, change);
-        await runSteps(trx, steps, { control });
-        return { changed: steps.length > 0 };
-      },
-    );
+  /**
+   * Lets a consumer read a port: grants the port's reader role to the
+   * consumer product's role, or to a group's NOLOGIN role (made when missing).
+   */
+  async grant(request: AccessGrant): Promise<{ changed: boolean }> {
+    return changeAccess(await this.db(), this.roles.prefix, request, 'grant');
   }
 
-  /** Lets a consumer product read a port: grants it the port's reader role. */
-  async grant(request: AccessRequest): Promise<{ changed: boolean }> {
-    return this.changeAccess(request, 'grant');
+  /** Takes a consumer's read access to a port away. */
+  async revoke(request: AccessGrant): Promise<{ changed: boolean }> {
+    return changeAccess(await this.db(), this.roles.prefix, request, 'revoke');
   }
 
-  /** Takes a consumer product's read access to a port away. */
-  async revoke(request: AccessRequest): Promise<{ changed: boolean }> {
-    return this.changeAccess(request, 'revoke');
+  /**
+   * Who can read a port, from `pg_auth_members`: the roles holding its
+   * reader role, with the product or group each belongs to. Reads on the pool.
+   */
+  async readers(product: string, port: string): Promise<PortReaderRole[]> {
+    checkEntityName(product, 'data product name');
+    checkIdentifier(port, 'output port name');
+    const { knex } = await this.db();
+    return readPortReaders(knex, product, port);
+  }
+
+  /** The ports the consumers' roles can read, from `pg_auth_members`. */
+  async readable(consumers: AccessConsumer[]): Promise<ReadablePort[]> {
+    const { knex } = await this.db();
+    return readReadablePorts(knex, this.roles.prefix, consumers);
   }
 
   /**
