@@ -18,7 +18,9 @@ export type { BuildLimits } from './engine/limits';
 export { BuildCancelledError } from './engine/errors';
 export { BUILD_APPLICATION_NAME } from './engine/sessions';
 export type { RefreshStrategy } from './engine/spec';
-export type { AccessRequest } from './engine/access';
+export type { AccessConsumer, AccessGrant } from './engine/access';
+export type { GroupConsumer } from './engine/groupRoles';
+export type { PortReaderRole, ReadablePort } from './engine/readers';
 export type {
   ApplyResult,
   DecommissionResult,

@@ -18,6 +18,8 @@ export type WarehouseService = Pick<
   | 'revoke'
   | 'decommission'
   | 'inspect'
+  | 'readers'
+  | 'readable'
   | 'rolePrefix'
 >;
 
