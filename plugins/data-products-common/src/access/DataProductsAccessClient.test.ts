@@ -90,7 +90,10 @@ describe('DataProductsAccessClient', () => {
   });
 
   it.each([
-    ['approve', (id: string) => client.approveAccessRequest(id, { note: 'ok' })],
+    [
+      'approve',
+      (id: string) => client.approveAccessRequest(id, { note: 'ok' }),
+    ],
     ['deny', (id: string) => client.denyAccessRequest(id, { note: 'ok' })],
     ['revoke', (id: string) => client.revokeAccessRequest(id, { note: 'ok' })],
   ] as const)('posts a decision to %s', async (verb, decide) => {
