@@ -3,9 +3,13 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { dataProductPermissions } from '@dataproducts/plugin-data-products-common';
-import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
+import {
+  dataProductAuthorizerServiceRef,
+  readDataProductAdminGroups,
+  warehouseServiceRef,
+} from '@dataproducts/plugin-data-products-node';
 import { applyDatabaseMigrations } from './database/migrations';
+import { addDataProductResourceType } from './permissions';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
 import { StatusService } from './services/StatusService';
@@ -27,24 +31,27 @@ export const dataProductsPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
         database: coreServices.database,
         warehouse: warehouseServiceRef,
-        permissions: coreServices.permissions,
+        authorizer: dataProductAuthorizerServiceRef,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
+        auth,
+        config,
         httpAuth,
         httpRouter,
         catalog,
         database,
         warehouse,
-        permissions,
+        authorizer,
         permissionsRegistry,
       }) {
-        permissionsRegistry.addPermissions(dataProductPermissions);
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -58,13 +65,19 @@ export const dataProductsPlugin = createBackendPlugin({
         }
         const registry = new RegistryService({
           store: new RegistryStore(knex),
-          decommission: async product => {
-            await warehouse.decommission(product.metadata.name);
-          },
+          warehouse,
+          catalog,
+          auth,
+          authorizer,
         });
-        httpRouter.use(
-          createRegistryRouter({ registry, httpAuth, permissions }),
-        );
+        addDataProductResourceType({
+          permissionsRegistry,
+          adminGroups: readDataProductAdminGroups(config),
+          catalog,
+          auth,
+          registry,
+        });
+        httpRouter.use(createRegistryRouter({ registry, httpAuth }));
       },
     });
   },

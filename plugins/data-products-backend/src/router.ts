@@ -28,8 +28,9 @@ export async function createRouter(options: {
   lineageService: LineageService;
 }): Promise<express.Router> {
   const { httpAuth, statusService, lineageService } = options;
+  // Only GET routes: no body parser here, so that each router that reads
+  // bodies parses them within its own documented limit.
   const router = Router();
-  router.use(express.json());
 
   router.get('/products/:namespace/:name/status', async (req, res) => {
     const credentials = await httpAuth.credentials(req);

@@ -43,3 +43,4 @@ export {
   DEFAULT_WAREHOUSE_DATABASE,
 } from './engine/connection';
 export type { WarehouseConfig } from './engine/connection';
+export * from './permissions';

@@ -1,14 +1,30 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import type {
-  DataProductEntityV1alpha1,
-  OutputPortEntityV1alpha1,
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  outputPortEntityName,
+  type DataProductEntityV1alpha1,
+  type OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
+import { DataProductAuthorizer } from '@dataproducts/plugin-data-products-node';
+import {
+  createTestWarehouse,
+  demoRequest,
+  provisionDemo,
+  type TestWarehouse,
+} from '@dataproducts/plugin-data-products-node/testUtils';
 import type { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
+import { readEntities } from '../testUtils/demoCatalog';
 import { RegistryService } from './RegistryService';
 import { RegistryStore } from './RegistryStore';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 function product(
   name: string,
@@ -34,7 +50,7 @@ function port(productName: string, name: string): OutputPortEntityV1alpha1 {
   return {
     apiVersion: 'dataproducts.io/v1alpha1',
     kind: 'OutputPort',
-    metadata: { name: `${productName}-${name}` },
+    metadata: { name: outputPortEntityName(productName, name) },
     spec: {
       dataProduct: productName,
       name,
@@ -50,51 +66,123 @@ async function migratedStore(knex: Knex): Promise<RegistryStore> {
   return new RegistryStore(knex);
 }
 
+const guest = mockCredentials.user('user:default/guest');
 describe('RegistryService', () => {
+  let warehouse: TestWarehouse;
+  // Before TestDatabases registers its own clean-up, which closes the connections.
+  afterAll(async () => {
+    await warehouse?.cleanup();
+  });
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+
+  beforeAll(async () => {
+    warehouse = await createTestWarehouse(databases, { customers: 20 });
+    await provisionDemo(warehouse.engine);
+  });
+
+  /** A registry on the demo organisation's catalog and the provisioned demo warehouse. */
+  async function createRegistry(
+    knex: Knex,
+    options: { entities?: Entity[]; allow?: boolean } = {},
+  ): Promise<RegistryService> {
+    return new RegistryService({
+      store: await migratedStore(knex),
+      warehouse: warehouse.engine,
+      catalog: catalogServiceMock({
+        entities: [
+          ...readEntities('catalog-info/org.yaml'),
+          ...(options.entities ?? []),
+        ],
+      }),
+      auth: mockServices.auth(),
+      authorizer: new DataProductAuthorizer({
+        permissions: mockServices.permissions({
+          result:
+            options.allow === false
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        }),
+        adminGroups: [],
+      }),
+    });
+  }
 
   it('stores products so that a restarted backend still has them', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const registry = new RegistryService({
-      store: await migratedStore(knex),
-    });
+    const registry = await createRegistry(knex);
+    const { product: crm, ports } = demoRequest('sales-crm-customers');
     const first = await registry.put(
-      'sales-crm',
-      {
-        product: product('sales-crm'),
-        ports: [port('sales-crm', 'customers')],
-      },
-      'user:default/guest',
+      'sales-crm-customers',
+      { product: crm, ports },
+      guest,
     );
     expect(first.created).toBe(true);
 
     // A second replica (or the same backend after a restart) on the same database.
-    const restarted = new RegistryService({
-      store: await migratedStore(knex),
-    });
+    const restarted = await createRegistry(knex);
     const items = await restarted.list();
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
-      product: { metadata: { name: 'sales-crm' } },
+      product: { metadata: { name: 'sales-crm-customers' } },
       ports: [{ spec: { name: 'customers' } }],
       status: 'provisioned',
       registeredBy: 'user:default/guest',
     });
   });
 
+  it('reads the status from the warehouse, never from the body', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const registry = await createRegistry(knex);
+    const { item } = await registry.put(
+      'sales-crm',
+      {
+        product: product('sales-crm'),
+        ports: [port('sales-crm', 'customers')],
+      },
+      guest,
+    );
+    expect(item).toMatchObject({
+      status: 'not-provisioned',
+      error:
+        'The warehouse has no schema sales_crm made by the portal for sales-crm; provision it with dataproduct:provision',
+    });
+    await expect(
+      registry.put(
+        'sales-crm',
+        {
+          product: product('sales-crm'),
+          ports: [port('sales-crm', 'customers')],
+          status: 'provisioned',
+        },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'Invalid data product "sales-crm": "status" is not part of a registration: send { product, ports } (the status is read from the warehouse)',
+    });
+    expect((await registry.get('sales-crm')).status).toBe('not-provisioned');
+  });
+
   it('updates a product registered again under the same name', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const registry = new RegistryService({
-      store: await migratedStore(knex),
-    });
-    const first = await registry.put('sales-crm', {
-      product: product('sales-crm'),
-      ports: [port('sales-crm', 'customers')],
-    });
-    const second = await registry.put('sales-crm', {
-      product: product('sales-crm', [], 'Updated'),
-      ports: [port('sales-crm', 'customers'), port('sales-crm', 'emails')],
-    });
+    const registry = await createRegistry(knex);
+    const first = await registry.put(
+      'sales-crm',
+      {
+        product: product('sales-crm'),
+        ports: [port('sales-crm', 'customers')],
+      },
+      guest,
+    );
+    const second = await registry.put(
+      'sales-crm',
+      {
+        product: product('sales-crm', [], 'Updated'),
+        ports: [port('sales-crm', 'customers'), port('sales-crm', 'emails')],
+      },
+      guest,
+    );
     expect(second.created).toBe(false);
     expect(second.item.createdAt).toBe(first.item.createdAt);
     const items = await registry.list();
@@ -108,9 +196,7 @@ describe('RegistryService', () => {
 
   it('reports an update as an update even within the same millisecond', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const registry = new RegistryService({
-      store: await migratedStore(knex),
-    });
+    const registry = await createRegistry(knex);
     const request = {
       product: product('sales-crm'),
       ports: [port('sales-crm', 'customers')],
@@ -132,8 +218,12 @@ describe('RegistryService', () => {
       ],
     });
     try {
-      expect((await registry.put('sales-crm', request)).created).toBe(true);
-      expect((await registry.put('sales-crm', request)).created).toBe(false);
+      expect((await registry.put('sales-crm', request, guest)).created).toBe(
+        true,
+      );
+      expect((await registry.put('sales-crm', request, guest)).created).toBe(
+        false,
+      );
     } finally {
       jest.useRealTimers();
     }
@@ -141,14 +231,16 @@ describe('RegistryService', () => {
 
   it('rejects invalid bodies naming each problem', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const registry = new RegistryService({
-      store: await migratedStore(knex),
-    });
+    const registry = await createRegistry(knex);
     await expect(
-      registry.put('sales-crm', {
-        product: product('other-name'),
-        ports: [port('someone-else', 'customers')],
-      }),
+      registry.put(
+        'sales-crm',
+        {
+          product: product('other-name'),
+          ports: [port('someone-else', 'customers')],
+        },
+        guest,
+      ),
     ).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(
@@ -158,16 +250,17 @@ describe('RegistryService', () => {
     const badPort = port('sales-crm', 'customers');
     badPort.spec.columns = [{ name: 'id', type: 'NOT A TYPE' }];
     await expect(
-      registry.put('sales-crm', {
-        product: product('sales-crm'),
-        ports: [badPort],
-      }),
+      registry.put(
+        'sales-crm',
+        { product: product('sales-crm'), ports: [badPort] },
+        guest,
+      ),
     ).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringContaining('ports[0]: spec.columns[0].type'),
     });
     await expect(
-      registry.put('Bad Name', { product: {}, ports: [] }),
+      registry.put('Bad Name', { product: {}, ports: [] }, guest),
     ).rejects.toMatchObject({
       name: 'InputError',
       message:
@@ -176,10 +269,11 @@ describe('RegistryService', () => {
     const misnamedPort = port('sales-crm', 'customers');
     misnamedPort.metadata.name = 'sales crm customers';
     await expect(
-      registry.put('sales-crm', {
-        product: product('sales-crm'),
-        ports: [misnamedPort],
-      }),
+      registry.put(
+        'sales-crm',
+        { product: product('sales-crm'), ports: [misnamedPort] },
+        guest,
+      ),
     ).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringContaining(
@@ -189,73 +283,295 @@ describe('RegistryService', () => {
     await expect(registry.list()).resolves.toEqual([]);
   });
 
-  it('refuses to remove a product with consumers, then removes and decommissions it', async () => {
+  it('refuses NUL characters, wrong types and port names not derived from the product', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const decommission = jest.fn().mockResolvedValue(undefined);
-    const registry = new RegistryService({
-      store: await migratedStore(knex),
-      decommission,
+    const registry = await createRegistry(knex);
+    const withNul = product('sales-crm', [], 'Customers\u0000 and more');
+    await expect(
+      registry.put(
+        'sales-crm',
+        { product: withNul, ports: [port('sales-crm', 'customers')] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'Invalid data product "sales-crm": product.metadata.description must not hold a NUL character (\\u0000)',
     });
-    await registry.put('sales-crm', {
-      product: product('sales-crm'),
-      ports: [port('sales-crm', 'customers')],
+    for (const body of [
+      { product: 'sales-crm', ports: {} },
+      { product: { metadata: 5, spec: [] }, ports: [7] },
+      { product: { ...product('sales-crm'), spec: null }, ports: [null] },
+      [],
+    ]) {
+      await expect(
+        registry.put('sales-crm', body, guest),
+      ).rejects.toMatchObject({ name: 'InputError' });
+    }
+    const renamed = port('sales-crm', 'customers');
+    renamed.metadata.name = 'marketing-customer-360-customer-activity';
+    await expect(
+      registry.put(
+        'sales-crm',
+        { product: product('sales-crm'), ports: [renamed] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'Invalid data product "sales-crm": ports[0] metadata.name "marketing-customer-360-customer-activity" must be "sales-crm-customers": a port\'s entity name is its product\'s name and its port name',
     });
-    await registry.put('marketing-360', {
-      product: product('marketing-360', ['outputport:sales-crm-customers']),
-      ports: [port('marketing-360', 'activity')],
+    await expect(registry.list()).resolves.toEqual([]);
+  });
+
+  it('refuses an owner or a domain the catalog does not have, naming it', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const registry = await createRegistry(knex);
+    const nowhere = product('sales-crm');
+    nowhere.spec.owner = 'group:ghosts';
+    nowhere.spec.domain = 'atlantis';
+    await expect(
+      registry.put(
+        'sales-crm',
+        { product: nowhere, ports: [port('sales-crm', 'customers')] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'Invalid data product "sales-crm": spec.owner group:default/ghosts is not in the catalog; spec.domain domain:default/atlantis is not in the catalog; name an existing Group (or User) and Domain',
+    });
+    await expect(registry.list()).resolves.toEqual([]);
+  });
+
+  it("refuses a schema that is another product's, naming that product", async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const { product: yamlProduct } = demoRequest('sales-erp-orders');
+    const registry = await createRegistry(knex, {
+      entities: [{ ...yamlProduct, metadata: { ...yamlProduct.metadata } }],
+    });
+    await registry.put(
+      'sales-crm',
+      {
+        product: product('sales-crm'),
+        ports: [port('sales-crm', 'customers')],
+      },
+      guest,
+    );
+    const thief = product('thief');
+    thief.spec.schema = 'sales_crm';
+    await expect(
+      registry.put(
+        'thief',
+        { product: thief, ports: [port('thief', 'x')] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Schema sales_crm is held by data product dataproduct:default/sales-crm; give thief a schema of its own',
+    });
+    thief.spec.schema = 'sales_erp';
+    await expect(
+      registry.put(
+        'thief',
+        { product: thief, ports: [port('thief', 'x')] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Schema sales_erp is held by data product dataproduct:default/sales-erp-orders; give thief a schema of its own',
+    });
+    expect((await registry.list()).map(i => i.product.metadata.name)).toEqual([
+      'sales-crm',
+    ]);
+  });
+
+  it("refuses entity names that are another product's, naming that product", async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const { product: m360, ports: m360Ports } = demoRequest(
+      'marketing-customer-360',
+    );
+    const registry = await createRegistry(knex, {
+      entities: [m360, ...m360Ports],
+    });
+    // "marketing" with the port "customer-360-customer_activity" derives
+    // the entity name of Marketing Customer 360's port.
+    const squatter = product('marketing');
+    squatter.spec.schema = 'squatter';
+    const squatterPort = port('marketing', 'customer_360_customer_activity');
+    squatterPort.metadata.name = 'marketing-customer-360-customer-activity';
+    await expect(
+      registry.put(
+        'marketing',
+        { product: squatter, ports: [squatterPort] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Cannot register data product marketing: outputport:default/marketing-customer-360-customer-activity belongs to data product dataproduct:default/marketing-customer-360; choose other product or port names',
     });
 
-    await expect(registry.remove('sales-crm')).rejects.toMatchObject({
+    await registry.put(
+      'sales',
+      { product: product('sales'), ports: [port('sales', 'crm_customers')] },
+      guest,
+    );
+    const crm = product('sales-crm');
+    await expect(
+      registry.put(
+        'sales-crm',
+        { product: crm, ports: [port('sales-crm', 'customers')] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Cannot register data product sales-crm: outputport:default/sales-crm-customers belongs to data product dataproduct:default/sales; choose other product or port names',
+    });
+    await expect(
+      registry.put(
+        'marketing-customer-360',
+        {
+          product: { ...m360, metadata: { ...m360.metadata } },
+          ports: m360Ports,
+        },
+        guest,
+      ),
+    ).rejects.toMatchObject({ name: 'ConflictError' });
+    expect((await registry.list()).map(i => i.product.metadata.name)).toEqual([
+      'sales',
+    ]);
+  });
+
+  it('stores nothing when the permission policy denies the caller', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const allowed = await createRegistry(knex);
+    await allowed.put(
+      'sales-crm',
+      {
+        product: product('sales-crm'),
+        ports: [port('sales-crm', 'customers')],
+      },
+      guest,
+    );
+    const denied = await createRegistry(knex, { allow: false });
+    await expect(
+      denied.put(
+        'sales-crm',
+        {
+          product: product('sales-crm', [], 'Overwritten'),
+          ports: [port('sales-crm', 'customers')],
+        },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'permission dataproduct.update was denied',
+      ),
+    });
+    await expect(
+      denied.put(
+        'other',
+        { product: product('other'), ports: [port('other', 'customers')] },
+        guest,
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'permission dataproduct.create was denied',
+      ),
+    });
+    await expect(denied.remove('sales-crm', guest)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'permission dataproduct.decommission was denied',
+      ),
+    });
+    const items = await allowed.list();
+    expect(items.map(i => i.product.metadata.description)).toEqual([
+      'A product',
+    ]);
+  });
+
+  it('refuses to remove a product with consumers, then removes it', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const registry = await createRegistry(knex);
+    await registry.put(
+      'sales-crm',
+      {
+        product: product('sales-crm'),
+        ports: [port('sales-crm', 'customers')],
+      },
+      guest,
+    );
+    await registry.put(
+      'marketing-360',
+      {
+        product: product('marketing-360', ['outputport:sales-crm-customers']),
+        ports: [port('marketing-360', 'activity')],
+      },
+      guest,
+    );
+
+    await expect(registry.remove('sales-crm', guest)).rejects.toMatchObject({
       name: 'ConflictError',
       message:
         'Data product sales-crm still has consumers (marketing-360); remove them first',
     });
-    expect(decommission).not.toHaveBeenCalled();
     expect(await registry.list()).toHaveLength(2);
 
-    await registry.remove('marketing-360');
-    await registry.remove('sales-crm');
-    expect(decommission).toHaveBeenCalledTimes(2);
-    expect(decommission.mock.calls[1][0].metadata.name).toBe('sales-crm');
+    await registry.remove('marketing-360', guest);
+    await registry.remove('sales-crm', guest);
     expect(await registry.list()).toEqual([]);
-    await expect(registry.remove('sales-crm')).rejects.toMatchObject({
+    await expect(registry.remove('sales-crm', guest)).rejects.toMatchObject({
       name: 'NotFoundError',
     });
   });
 
   it('counts a consumer whose input is written without a kind', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const registry = new RegistryService({ store: await migratedStore(knex) });
-    await registry.put('sales-crm', {
-      product: product('sales-crm'),
-      ports: [port('sales-crm', 'customers')],
-    });
-    await registry.put('marketing-360', {
-      product: product('marketing-360', ['sales-crm-customers']),
-      ports: [port('marketing-360', 'activity')],
-    });
-    await expect(registry.remove('sales-crm')).rejects.toMatchObject({
+    const registry = await createRegistry(knex);
+    await registry.put(
+      'sales-crm',
+      {
+        product: product('sales-crm'),
+        ports: [port('sales-crm', 'customers')],
+      },
+      guest,
+    );
+    await registry.put(
+      'marketing-360',
+      {
+        product: product('marketing-360', ['sales-crm-customers']),
+        ports: [port('marketing-360', 'activity')],
+      },
+      guest,
+    );
+    await expect(registry.remove('sales-crm', guest)).rejects.toMatchObject({
       name: 'ConflictError',
       message:
         'Data product sales-crm still has consumers (marketing-360); remove them first',
     });
   });
 
-  it('keeps the product registered when decommissioning fails', async () => {
+  it('keeps the product registered when the warehouse refuses to decommission it', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const registry = new RegistryService({
-      store: await migratedStore(knex),
-      decommission: async () => {
-        throw new Error('schema sales_crm is still read by dp_x');
-      },
+    const registry = await createRegistry(knex);
+    // Marketing Customer 360 reads it in the warehouse, though not registered here.
+    const { product: crm, ports } = demoRequest('sales-crm-customers');
+    await registry.put('sales-crm-customers', { product: crm, ports }, guest);
+    await expect(
+      registry.remove('sales-crm-customers', guest),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining(
+        "Data product 'sales-crm-customers' is still read by 'marketing-customer-360'",
+      ),
     });
-    await registry.put('sales-crm', {
-      product: product('sales-crm'),
-      ports: [port('sales-crm', 'customers')],
-    });
-    await expect(registry.remove('sales-crm')).rejects.toThrow(
-      'schema sales_crm is still read by dp_x',
-    );
     expect(await registry.list()).toHaveLength(1);
   });
 });

@@ -1,129 +1,64 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
-  DEFAULT_NAMESPACE,
   getCompoundEntityRef,
-  type Entity,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  DATA_PRODUCT_KIND,
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  dataProductCreatePermission,
+  dataProductDecommissionPermission,
+  dataProductEntityRef,
+  dataProductUpdatePermission,
   getDataProductInputPortRefs,
   isSameEntityRef,
-  parseDataProductRef,
-  validateDataProductEntity,
-  validateEntityName,
-  validateOutputPortEntity,
-  type DataProductEntityV1alpha1,
+  parseOwnerRef,
   type DataProductRegistration,
   type DataProductRegistrationResult,
-  type DataProductRegistryStatus,
-  type OutputPortEntityV1alpha1,
   type RegisteredDataProduct,
 } from '@dataproducts/plugin-data-products-common';
+import type {
+  DataProductAuthorizer,
+  WarehouseService,
+} from '@dataproducts/plugin-data-products-node';
+import { checkRegistration } from './checkRegistration';
+import { assertRegistrationFits } from './registrationConflicts';
 import type { RegistryStore } from './RegistryStore';
 
-/** Removes a product's schema, roles and port objects from the warehouse. */
-export type DecommissionProduct = (
-  product: DataProductEntityV1alpha1,
-  ports: OutputPortEntityV1alpha1[],
-) => Promise<void>;
-
-const STATUSES: DataProductRegistryStatus[] = ['provisioned', 'failed'];
-
-const isObject = (value: unknown): value is Record<string, any> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function namespaceProblems(what: string, entity: Record<string, any>) {
-  const namespace = entity.metadata?.namespace ?? DEFAULT_NAMESPACE;
-  return namespace === DEFAULT_NAMESPACE
-    ? []
-    : [
-        `${what} must live in namespace "${DEFAULT_NAMESPACE}" (self-service products do), not ${JSON.stringify(
-          namespace,
-        )}`,
-      ];
+/** What the registry needs besides its table. */
+export interface RegistryServiceOptions {
+  store: RegistryStore;
+  /** Where provisioned-ness is read from, and products are decommissioned in. */
+  warehouse: Pick<WarehouseService, 'inspect' | 'decommission'>;
+  /** Where owners, domains and other products' entities are looked up. */
+  catalog: CatalogService;
+  /** The registry's own credentials, to read the catalog with. */
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
+  /** Decides the callers' data-product permissions. */
+  authorizer: Pick<DataProductAuthorizer, 'authorize' | 'isAllowed'>;
 }
 
-function productProblems(name: string, product: unknown): string[] {
-  if (!isObject(product)) {
-    return ['product must be a DataProduct entity object'];
-  }
-  const problems = namespaceProblems('product', product);
-  if (product.metadata?.name !== name) {
-    problems.push(
-      `product metadata.name ${JSON.stringify(
-        product.metadata?.name,
-      )} must equal the registry name ${JSON.stringify(name)}`,
-    );
-  }
-  return [
-    ...problems,
-    ...validateDataProductEntity(product as Entity).map(
-      p => `product: ${p.message}`,
-    ),
-  ];
-}
-
-function portProblems(name: string, ports: unknown): string[] {
-  if (!Array.isArray(ports) || ports.length === 0) {
-    return ['ports must be a non-empty array of OutputPort entities'];
-  }
-  const productRef = {
-    kind: DATA_PRODUCT_KIND,
-    namespace: DEFAULT_NAMESPACE,
-    name,
-  };
-  const seen = new Set<string>();
-  return ports.flatMap((port, i) => {
-    if (!isObject(port)) {
-      return [`ports[${i}] must be an OutputPort entity object`];
-    }
-    const problems = namespaceProblems(`ports[${i}]`, port);
-    const portName = port.metadata?.name;
-    if (typeof portName === 'string') {
-      const key = portName.toLocaleLowerCase('en-US');
-      if (seen.has(key)) {
-        problems.push(`ports[${i}] metadata.name ${portName} is used twice`);
-      }
-      seen.add(key);
-    }
-    const parent = port.spec?.dataProduct;
-    if (typeof parent === 'string') {
-      let parentRef;
-      try {
-        parentRef = parseDataProductRef(parent);
-      } catch {
-        parentRef = undefined;
-      }
-      if (!parentRef || !isSameEntityRef(parentRef, productRef)) {
-        problems.push(
-          `ports[${i}] spec.dataProduct ${JSON.stringify(
-            parent,
-          )} must name the product ${JSON.stringify(name)}`,
-        );
-      }
-    }
-    return [
-      ...problems,
-      ...validateOutputPortEntity(port as Entity).map(
-        p => `ports[${i}]: ${p.message}`,
-      ),
-    ];
-  });
+function principalOf(credentials: BackstageCredentials): string | undefined {
+  const { principal } = credentials as BackstageCredentials<any>;
+  return principal.userEntityRef ?? principal.subject;
 }
 
 /**
- * The self-service registry: validates, stores and removes data products that
- * templates create. The catalog module's entity provider publishes what it
- * holds.
+ * The self-service registry: checks, authorizes, stores and removes data
+ * products that templates create; the catalog module's entity provider
+ * publishes what it holds. Nothing a client claims is stored unchecked:
+ * provisioned-ness is read from the warehouse, owners and domains from the
+ * catalog, and schemas and entity names must not be another product's.
  */
 export class RegistryService {
-  constructor(
-    private readonly options: {
-      store: RegistryStore;
-      /** Decommissions a product in the warehouse before it leaves the registry. */
-      decommission?: DecommissionProduct;
-    },
-  ) {}
+  constructor(private readonly options: RegistryServiceOptions) {}
 
   /** All registered products. */
   async list(): Promise<RegisteredDataProduct[]> {
@@ -142,74 +77,112 @@ export class RegistryService {
   }
 
   /**
-   * Registers a product or replaces its registered version. Throws InputError
-   * naming every problem when the body is not a valid product with its ports.
+   * Registers a product or replaces its registered version, for the caller:
+   * `InputError` for an invalid body, `NotAllowedError` when the caller may
+   * not create or update it, `ConflictError` when its schema or entity names
+   * are another product's.
    */
   async put(
     name: string,
     body: unknown,
-    registeredBy?: string,
+    credentials: BackstageCredentials,
   ): Promise<DataProductRegistrationResult> {
-    const registration = this.check(name, body);
+    const registration = await this.#admit(name, body, credentials);
+    const { product, ports } = registration;
+    const status = await this.options.warehouse.inspect(product, ports);
     return this.options.store.upsert({
       ...registration,
-      status: registration.status ?? 'provisioned',
-      registeredBy,
+      ...(status.provisioned
+        ? { status: 'provisioned' }
+        : {
+            status: 'not-provisioned',
+            error: `The warehouse has no schema ${product.spec.schema} made by the portal for ${name}; provision it with dataproduct:provision`,
+          }),
+      registeredBy: principalOf(credentials),
     });
   }
 
-  /**
-   * Checks a registration without storing it; throws InputError naming every
-   * problem.
-   */
-  validate(name: string, body: unknown): void {
-    this.check(name, body);
+  /** Runs every check of `put` without storing anything. */
+  async validate(
+    name: string,
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    await this.#admit(name, body, credentials);
   }
 
-  private check(name: string, body: unknown): DataProductRegistration {
-    const nameRule = validateEntityName(name);
-    if (nameRule) {
-      throw new InputError(
-        `Invalid product name ${JSON.stringify(name)}: ${nameRule}`,
-      );
+  async #admit(
+    name: string,
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<DataProductRegistration> {
+    const registration = checkRegistration(name, body);
+    const existing = await this.options.store.get(name);
+    if (existing) {
+      await this.options.authorizer.authorize({
+        credentials,
+        permission: dataProductUpdatePermission,
+        product: existing.product,
+      });
+    } else {
+      await this.#authorizeCreate(registration, credentials);
     }
-    if (!isObject(body)) {
-      throw new InputError(
-        `Invalid data product ${JSON.stringify(
-          name,
-        )}: send a JSON object { product, ports, status?, error? }`,
-      );
-    }
-    const { product, ports, status, error } = body;
-    const problems = [
-      ...productProblems(name, product),
-      ...portProblems(name, ports),
-    ];
-    if (status !== undefined && !STATUSES.includes(status)) {
-      problems.push(
-        `status must be ${STATUSES.map(s => JSON.stringify(s)).join(
-          ' or ',
-        )}, got ${JSON.stringify(status)}`,
-      );
-    }
-    if (error !== undefined && typeof error !== 'string') {
-      problems.push('error must be a string');
-    }
-    if (problems.length > 0) {
-      throw new InputError(
-        `Invalid data product ${JSON.stringify(name)}: ${problems.join('; ')}`,
-      );
-    }
-    return { product, ports, status, error };
+    await assertRegistrationFits(registration, {
+      others: (
+        await this.options.store.list()
+      ).filter(other => other.product.metadata.name !== name),
+      catalog: this.options.catalog,
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+    });
+    return registration;
   }
 
   /**
-   * Decommissions a product in the warehouse and removes it from the
-   * registry (and so from the catalog). Refused with ConflictError while
-   * another registered product reads one of its ports.
+   * Creating needs `dataproduct.create`, and that the caller could manage the
+   * new product (`dataproduct.update` on it): nobody creates products in
+   * another team's name.
    */
-  async remove(name: string): Promise<void> {
+  async #authorizeCreate(
+    { product }: DataProductRegistration,
+    credentials: BackstageCredentials,
+  ) {
+    const { authorizer } = this.options;
+    await authorizer.authorize({
+      credentials,
+      permission: dataProductCreatePermission,
+      product,
+    });
+    if (
+      !(await authorizer.isAllowed({
+        credentials,
+        permission: dataProductUpdatePermission,
+        product,
+      }))
+    ) {
+      const owner = stringifyEntityRef(parseOwnerRef(product.spec.owner));
+      throw new NotAllowedError(
+        `You are not allowed to create data product ${dataProductEntityRef(
+          product.metadata.name,
+        )} owned by ${owner}: you could not manage it (permission ${
+          dataProductUpdatePermission.name
+        } on it was denied). Name one of your groups in spec.owner, or ask a data product administrator.`,
+      );
+    }
+  }
+
+  /**
+   * Decommissions a product in the warehouse and removes it from the registry
+   * (and so from the catalog), for a caller allowed `dataproduct.decommission`
+   * on it. Refused with ConflictError while another registered product reads
+   * one of its ports.
+   */
+  async remove(name: string, credentials: BackstageCredentials): Promise<void> {
     const item = await this.get(name);
+    await this.options.authorizer.authorize({
+      credentials,
+      permission: dataProductDecommissionPermission,
+      product: item.product,
+    });
     const portRefs = item.ports.map(port => getCompoundEntityRef(port));
     const consumers = (await this.options.store.list())
       .filter(other => other.product.metadata.name !== name)
@@ -226,7 +199,7 @@ export class RegistryService {
         )}); remove them first`,
       );
     }
-    await this.options.decommission?.(item.product, item.ports);
+    await this.options.warehouse.decommission(name);
     await this.options.store.delete(name);
   }
 }

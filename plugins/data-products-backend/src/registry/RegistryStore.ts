@@ -66,6 +66,8 @@ export class RegistryStore {
   async upsert(
     entry: DataProductRegistration & {
       status: DataProductRegistryStatus;
+      /** Why the warehouse does not show it provisioned. */
+      error?: string;
       registeredBy?: string;
     },
   ): Promise<DataProductRegistrationResult> {

@@ -6,83 +6,82 @@ import {
 } from '@backstage/backend-test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  warehouseServiceRef,
-  type WarehouseService,
-} from '@dataproducts/plugin-data-products-node';
-import { ConflictError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
+import {
+  createTestWarehouse,
+  demoRequest,
+  provisionDemo,
+  type TestWarehouse,
+} from '@dataproducts/plugin-data-products-node/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { dataProductsPlugin } from '../plugin';
+import { readEntities } from '../testUtils/demoCatalog';
+import { REGISTRY_BODY_LIMIT } from './createRegistryRouter';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
-const product = {
-  apiVersion: 'dataproducts.io/v1alpha1',
-  kind: 'DataProduct',
-  metadata: { name: 'sales-crm-customers', title: 'Sales CRM Customers' },
-  spec: {
-    type: 'source-aligned',
-    lifecycle: 'production',
-    owner: 'group:sales',
-    domain: 'sales',
-    schema: 'sales_crm',
-    inputs: ['resource:crm-customers'],
-  },
-};
-const port = {
-  apiVersion: 'dataproducts.io/v1alpha1',
-  kind: 'OutputPort',
-  metadata: { name: 'sales-crm-customers-customers', title: 'customers' },
-  spec: {
-    dataProduct: 'sales-crm-customers',
-    name: 'customers',
-    type: 'postgres-table',
-    source: 'sources.crm_customers',
-    columns: [{ name: 'id', type: 'INTEGER', description: 'The id.' }],
-  },
-};
+const { product, ports } = demoRequest('marketing-customer-360');
+const url = '/api/data-products/registry/products/marketing-customer-360';
 
 describe('registry HTTP API', () => {
+  let warehouse: TestWarehouse;
+  // Before TestDatabases registers its own clean-up, which closes the connections.
+  afterAll(async () => {
+    await warehouse?.cleanup();
+  });
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
 
-  const decommission = jest.fn();
+  beforeAll(async () => {
+    warehouse = await createTestWarehouse(databases, { customers: 20 });
+  });
+
+  beforeEach(async () => {
+    // Every test starts from the provisioned demo (a removal decommissions).
+    await provisionDemo(warehouse.engine);
+  });
 
   async function start(options: { knex?: Knex; features?: any[] } = {}) {
     const knex = options.knex ?? (await databases.init('POSTGRES_18'));
-    const extraFeatures = options.features ?? [];
     const { server } = await startTestBackend({
       features: [
-        ...extraFeatures,
+        ...(options.features ?? []),
         dataProductsPlugin,
-        catalogServiceMock.factory(),
+        catalogServiceMock.factory({
+          entities: readEntities('catalog-info/org.yaml'),
+        }),
         mockServices.database.factory({ knex }),
         createServiceFactory({
           service: warehouseServiceRef,
           deps: {},
-          factory: () => ({ decommission } as unknown as WarehouseService),
+          factory: () => warehouse.engine,
         }),
       ],
     });
     return server;
   }
 
+  const schemaExists = async (schema: string) =>
+    (
+      await warehouse.knex.raw(
+        'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?',
+        [schema],
+      )
+    ).rows.length === 1;
+
   it('registers, updates, lists and removes a product', async () => {
     const server = await start();
-    const url = '/api/data-products/registry/products/sales-crm-customers';
 
     const dry = await request(server)
       .put(`${url}?dryRun=true`)
-      .send({ product, ports: [port] });
+      .send({ product, ports });
     expect(dry.status).toBe(204);
     expect(
       (await request(server).get('/api/data-products/registry/products')).body,
     ).toEqual({ items: [] });
 
-    const created = await request(server)
-      .put(url)
-      .send({ product, ports: [port] });
+    const created = await request(server).put(url).send({ product, ports });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       status: 'provisioned',
@@ -94,9 +93,9 @@ describe('registry HTTP API', () => {
       .send({
         product: {
           ...product,
-          metadata: { ...product.metadata, title: 'CRM' },
+          metadata: { ...product.metadata, title: 'M360' },
         },
-        ports: [port],
+        ports,
       });
     expect(updated.status).toBe(200);
 
@@ -104,44 +103,103 @@ describe('registry HTTP API', () => {
       '/api/data-products/registry/products',
     );
     expect(list.body.items).toHaveLength(1);
-    expect(list.body.items[0].product.metadata.title).toBe('CRM');
+    expect(list.body.items[0].product.metadata.title).toBe('M360');
 
     expect((await request(server).delete(url)).status).toBe(204);
-    expect(decommission).toHaveBeenCalledWith('sales-crm-customers');
+    expect(await schemaExists('marketing_360')).toBe(false);
     expect((await request(server).get(url)).status).toBe(404);
   });
 
-  it('keeps a product whose decommissioning is refused', async () => {
+  it('keeps a product whose decommissioning the warehouse refuses', async () => {
     const server = await start();
-    const url = '/api/data-products/registry/products/sales-crm-customers';
+    const crm = demoRequest('sales-crm-customers');
+    const crmUrl = '/api/data-products/registry/products/sales-crm-customers';
     await request(server)
-      .put(url)
-      .send({ product, ports: [port] });
-    decommission.mockRejectedValueOnce(
-      new ConflictError(
-        "Data product 'sales-crm-customers' is still read by 'x'",
-      ),
-    );
-    const res = await request(server).delete(url);
+      .put(crmUrl)
+      .send({ product: crm.product, ports: crm.ports });
+    const res = await request(server).delete(crmUrl);
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toContain('is still read by');
-    expect((await request(server).get(url)).status).toBe(200);
+    expect(res.body.error.message).toContain(
+      "is still read by 'marketing-customer-360'",
+    );
+    expect((await request(server).get(crmUrl)).status).toBe(200);
+    expect(await schemaExists('sales_crm')).toBe(true);
   });
 
-  it('answers 400 naming the problem for an invalid product', async () => {
+  it('answers 400 naming the problem for bodies that are not valid products', async () => {
     const server = await start();
-    const res = await request(server)
-      .put('/api/data-products/registry/products/sales-crm-customers')
+    const invalid = await request(server)
+      .put(url)
       .send({
         product: {
           ...product,
           spec: { ...product.spec, schema: 'Bad Schema' },
         },
-        ports: [port],
+        ports,
       });
-    expect(res.status).toBe(400);
-    expect(res.body.error.name).toBe('InputError');
-    expect(res.body.error.message).toContain('spec.schema');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.name).toBe('InputError');
+    expect(invalid.body.error.message).toContain('spec.schema');
+
+    const nul = await request(server)
+      .put(url)
+      .send({
+        product: {
+          ...product,
+          metadata: { ...product.metadata, description: 'a\u0000b' },
+        },
+        ports,
+      });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.message).toBe(
+      'Invalid data product "marketing-customer-360": product.metadata.description must not hold a NUL character (\\u0000)',
+    );
+
+    const notJson = await request(server)
+      .put(url)
+      .set('Content-Type', 'application/json')
+      .send('{"product": ');
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.message).toMatch(
+      /^The request body is not JSON \(.+\); send a JSON object \{ product, ports \}$/,
+    );
+    expect(notJson.body.error.stack).toBeUndefined();
+
+    const wrongTypes = await request(server)
+      .put(url)
+      .send({ product: [], ports: 'all' });
+    expect(wrongTypes.status).toBe(400);
+    expect(
+      (await request(server).get('/api/data-products/registry/products')).body,
+    ).toEqual({ items: [] });
+  });
+
+  it('reads bodies up to its documented limit and answers 413 above it', async () => {
+    const server = await start();
+    const withDescription = (length: number) => ({
+      product: {
+        ...product,
+        metadata: { ...product.metadata, description: 'x'.repeat(length) },
+      },
+      ports,
+    });
+    // Far above express's 100 kB default, within the registry's 1 MiB.
+    const large = await request(server)
+      .put(url)
+      .send(withDescription(REGISTRY_BODY_LIMIT / 2));
+    expect(large.status).toBe(201);
+
+    const tooLarge = await request(server)
+      .put(url)
+      .send(withDescription(REGISTRY_BODY_LIMIT));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.message).toMatch(
+      /^The request body has \d+ bytes; the registry reads at most 1048576 bytes \(1 MiB\) per product\. /,
+    );
+    const kept = await request(server).get(url);
+    expect(kept.body.product.metadata.description).toHaveLength(
+      REGISTRY_BODY_LIMIT / 2,
+    );
   });
 
   it('refuses unauthenticated requests', async () => {
@@ -152,16 +210,11 @@ describe('registry HTTP API', () => {
     expect(res.status).toBe(401);
   });
 
-  it('refuses writes the permission policy denies, and keeps the product', async () => {
+  it('refuses writes the permission policy denies, and changes nothing', async () => {
     const knex = await databases.init('POSTGRES_18');
-    const url = '/api/data-products/registry/products/sales-crm-customers';
     const allowed = await start({ knex });
     expect(
-      (
-        await request(allowed)
-          .put(url)
-          .send({ product, ports: [port] })
-      ).status,
+      (await request(allowed).put(url).send({ product, ports })).status,
     ).toBe(201);
 
     // A second replica on the same database whose policy denies everything.
@@ -171,24 +224,25 @@ describe('registry HTTP API', () => {
         mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
       ],
     });
-    decommission.mockClear();
     const put = await request(denied)
       .put(url)
       .send({
         product: { ...product, metadata: { ...product.metadata, title: 'X' } },
-        ports: [port],
+        ports,
       });
     expect(put.status).toBe(403);
     expect(put.body.error.message).toBe(
-      'You are not allowed to update the data product "sales-crm-customers" (permission dataproduct.registry.update)',
+      'You are not allowed to update data product dataproduct:default/marketing-customer-360: permission dataproduct.update was denied. Ask a member of its owner group:default/marketing or a data product administrator.',
     );
     const del = await request(denied).delete(url);
     expect(del.status).toBe(403);
-    expect(del.body.error.message).toContain('dataproduct.registry.delete');
-    expect(decommission).not.toHaveBeenCalled();
+    expect(del.body.error.message).toContain(
+      'permission dataproduct.decommission was denied',
+    );
+    expect(await schemaExists('marketing_360')).toBe(true);
 
     const kept = await request(allowed).get(url);
     expect(kept.status).toBe(200);
-    expect(kept.body.product.metadata.title).toBe('Sales CRM Customers');
+    expect(kept.body.product.metadata.title).toBe(product.metadata.title);
   });
 });

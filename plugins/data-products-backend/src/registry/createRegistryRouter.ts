@@ -1,21 +1,33 @@
-import type {
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
-import {
-  dataProductRegistryDeletePermission,
-  dataProductRegistryUpdatePermission,
-  type RegisteredDataProductList,
-} from '@dataproducts/plugin-data-products-common';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type { RegisteredDataProductList } from '@dataproducts/plugin-data-products-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RegistryService } from './RegistryService';
+
+/**
+ * The largest registration body the registry reads, in bytes (1 MiB): a
+ * product with hundreds of ports and columns fits many times over.
+ */
+export const REGISTRY_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Gives the body parser's refusals (413 for a body over the limit, 400 for
+ * one that is not JSON) messages that say what to send instead; their status
+ * codes stay.
+ */
+const explainBodyErrors: express.ErrorRequestHandler = (
+  error,
+  _req,
+  _res,
+  next,
+) => {
+  if (error?.type === 'entity.too.large') {
+    error.message = `The request body has ${error.length} bytes; the registry reads at most ${REGISTRY_BODY_LIMIT} bytes (1 MiB) per product. Register fewer or smaller ports, or shorter descriptions.`;
+  } else if (error?.type === 'entity.parse.failed') {
+    error.message = `The request body is not JSON (${error.message}); send a JSON object { product, ports }`;
+  }
+  next(error);
+};
 
 /**
  * The registry's HTTP API, whose bodies are the types `DataProductsRegistryClient`
@@ -23,38 +35,23 @@ import type { RegistryService } from './RegistryService';
  * (`RegisteredDataProductList`), `GET /registry/products/:name`
  * (`RegisteredDataProduct`), `PUT /registry/products/:name` (a
  * `DataProductRegistration`; answers 201 or 200 with the `RegisteredDataProduct`,
- * or 204 with `?dryRun=true`, which only validates) and
- * `DELETE /registry/products/:name` (204). Writes are checked against the
- * `dataproduct.registry.update` and `dataproduct.registry.delete` permissions.
+ * or 204 with `?dryRun=true`, which runs every check and stores nothing) and
+ * `DELETE /registry/products/:name` (204). Writes are authorized with the
+ * caller's credentials: `dataproduct.create` (and `dataproduct.update` on the
+ * new product), `dataproduct.update` on the registered product, and
+ * `dataproduct.decommission`.
  */
 export function createRegistryRouter(options: {
   registry: RegistryService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
 }): express.Router {
-  const { registry, httpAuth, permissions } = options;
+  const { registry, httpAuth } = options;
   const router = Router();
-
-  async function authorize(
-    permission: BasicPermission,
-    credentials: BackstageCredentials,
-    name: string,
-  ) {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to ${
-          permission.attributes.action
-        } the data product ${JSON.stringify(name)} (permission ${
-          permission.name
-        })`,
-      );
-    }
-  }
-
-  router.use(express.json({ limit: '5mb' }));
+  router.use(
+    '/registry',
+    express.json({ limit: REGISTRY_BODY_LIMIT }),
+    explainBodyErrors,
+  );
 
   router.get('/registry/products', async (_req, res) => {
     const body: RegisteredDataProductList = { items: await registry.list() };
@@ -66,27 +63,18 @@ export function createRegistryRouter(options: {
   });
 
   router.put('/registry/products/:name', async (req, res) => {
-    if (req.query.dryRun === 'true') {
-      registry.validate(req.params.name, req.body);
-      res.status(204).end();
-      return;
-    }
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    await authorize(
-      dataProductRegistryUpdatePermission,
-      credentials,
-      req.params.name,
-    );
-    const registeredBy =
-      credentials.principal.type === 'user'
-        ? credentials.principal.userEntityRef
-        : credentials.principal.subject;
+    if (req.query.dryRun === 'true') {
+      await registry.validate(req.params.name, req.body, credentials);
+      res.status(204).end();
+      return;
+    }
     const { created, item } = await registry.put(
       req.params.name,
       req.body,
-      registeredBy,
+      credentials,
     );
     res.status(created ? 201 : 200).json(item);
   });
@@ -95,12 +83,7 @@ export function createRegistryRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    await authorize(
-      dataProductRegistryDeletePermission,
-      credentials,
-      req.params.name,
-    );
-    await registry.remove(req.params.name);
+    await registry.remove(req.params.name, credentials);
     res.status(204).end();
   });
 

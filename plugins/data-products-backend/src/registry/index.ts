@@ -1,4 +1,7 @@
 export { RegistryStore } from './RegistryStore';
 export { RegistryService } from './RegistryService';
-export type { DecommissionProduct } from './RegistryService';
-export { createRegistryRouter } from './createRegistryRouter';
+export type { RegistryServiceOptions } from './RegistryService';
+export {
+  createRegistryRouter,
+  REGISTRY_BODY_LIMIT,
+} from './createRegistryRouter';

@@ -1,4 +1,5 @@
 export { DataProductsRegistryClient } from './DataProductsRegistryClient';
+export { dataProductRegistryLocation } from './location';
 export type {
   DataProductsRegistryApi,
   DataProductsRegistryRequestOptions,

@@ -1,19 +1,18 @@
 import type { DataProductEntityV1alpha1 } from '../DataProductEntityV1alpha1';
 import type { OutputPortEntityV1alpha1 } from '../OutputPortEntityV1alpha1';
 
-/** Whether a registered product's last provisioning succeeded. */
-export type DataProductRegistryStatus = 'provisioned' | 'failed';
+/**
+ * Whether the warehouse held the product (its schema, made by the portal for
+ * it) when it was last registered: read from the warehouse, never sent.
+ */
+export type DataProductRegistryStatus = 'provisioned' | 'not-provisioned';
 
 /** What registering a data product sends: the body of `PUT /registry/products/:name`. */
 export interface DataProductRegistration {
   /** The DataProduct entity; its `metadata.name` is the name it is registered under. */
   product: DataProductEntityV1alpha1;
-  /** Its OutputPort entities (at least one). */
+  /** Its OutputPort entities (at least one), each named `outputPortEntityName(product, port)`. */
   ports: OutputPortEntityV1alpha1[];
-  /** The outcome of the product's last provisioning; `provisioned` when absent. */
-  status?: DataProductRegistryStatus;
-  /** Why the last provisioning failed (with status `failed`). */
-  error?: string;
 }
 
 /** A self-service data product as the registry holds and serves it. */
@@ -23,7 +22,7 @@ export interface RegisteredDataProduct {
   /** Its OutputPort entities. */
   ports: OutputPortEntityV1alpha1[];
   status: DataProductRegistryStatus;
-  /** Why the last provisioning failed (only with status `failed`). */
+  /** Why the warehouse does not show the product provisioned (only with status `not-provisioned`). */
   error?: string;
   /** Who registered the product last: a user entity ref, or a service's subject. */
   registeredBy?: string;

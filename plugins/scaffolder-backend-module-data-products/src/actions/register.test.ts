@@ -140,7 +140,7 @@ describe('dataproduct:register', () => {
       {
         method: 'PUT',
         url: '/api/data-products/registry/products/sales-crm-customers',
-        body: { product, ports: [port], status: 'provisioned' },
+        body: { product, ports: [port] },
       },
     ]);
     expect(calls).toBeGreaterThanOrEqual(4);

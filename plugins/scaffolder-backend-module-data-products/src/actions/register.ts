@@ -27,6 +27,7 @@ import {
 import {
   DATA_PRODUCT_KIND,
   DataProductsRegistryClient,
+  dataProductRegistryLocation,
   OUTPUT_PORT_KIND,
   type DataProductEntityV1alpha1,
   type DataProductRegistration,
@@ -35,9 +36,6 @@ import {
 import { waitFor } from '../lib/waitFor';
 import { examples } from './register.examples';
 import type { EntityInput } from './schemas';
-
-/** The location annotation the registry's entity provider gives a product's entities. */
-const registryLocation = (name: string) => `data-products-registry:${name}`;
 
 /**
  * Creates the `dataproduct:register` action: stores a (provisioned) data
@@ -141,7 +139,6 @@ export function createRegisterAction(options: {
         // Sent as given: the registry validates them and names every problem.
         product: product as unknown as DataProductEntityV1alpha1,
         ports: ports as unknown as OutputPortEntityV1alpha1[],
-        status: 'provisioned',
       };
       /** Calls the registry; its refusal becomes a typed error that names the product. */
       const askRegistry = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -251,7 +248,7 @@ async function assertNotDefinedElsewhere(
     (entity): entity is Entity =>
       !!entity &&
       entity.metadata.annotations?.[ANNOTATION_LOCATION] !==
-        registryLocation(name),
+        dataProductRegistryLocation(name),
   );
   if (foreign.length > 0) {
     throw new ConflictError(

@@ -1,0 +1,1 @@
+export { addDataProductResourceType } from './dataProductResourceType';

@@ -1,0 +1,185 @@
+import { DEFAULT_NAMESPACE, type Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  DATA_PRODUCT_KIND,
+  isSameEntityRef,
+  outputPortEntityName,
+  parseDataProductRef,
+  validateDataProductEntity,
+  validateEntityName,
+  validateOutputPortEntity,
+  type DataProductRegistration,
+} from '@dataproducts/plugin-data-products-common';
+
+const isObject = (value: unknown): value is Record<string, any> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Paths of the strings in a body that hold a NUL character, which no
+ * PostgreSQL text (nor an entity) can store.
+ */
+function nulCharacterPaths(value: unknown, path: string): string[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? [path] : [];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, i) => nulCharacterPaths(item, `${path}[${i}]`));
+  }
+  if (isObject(value)) {
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...(key.includes('\u0000') ? [`${path} (a key)`] : []),
+      ...nulCharacterPaths(item, path ? `${path}.${key}` : key),
+    ]);
+  }
+  return [];
+}
+
+function namespaceProblems(what: string, entity: Record<string, any>) {
+  const namespace = entity.metadata?.namespace ?? DEFAULT_NAMESPACE;
+  return namespace === DEFAULT_NAMESPACE
+    ? []
+    : [
+        `${what} must live in namespace "${DEFAULT_NAMESPACE}" (self-service products do), not ${JSON.stringify(
+          namespace,
+        )}`,
+      ];
+}
+
+function productProblems(name: string, product: unknown): string[] {
+  if (!isObject(product)) {
+    return ['product must be a DataProduct entity object'];
+  }
+  const problems = namespaceProblems('product', product);
+  if (product.metadata?.name !== name) {
+    problems.push(
+      `product metadata.name ${JSON.stringify(
+        product.metadata?.name,
+      )} must equal the registry name ${JSON.stringify(name)}`,
+    );
+  }
+  return [
+    ...problems,
+    ...validateDataProductEntity(product as Entity).map(
+      p => `product: ${p.message}`,
+    ),
+  ];
+}
+
+/** Problems of one port that its own entity validation does not name. */
+function portRelationProblems(
+  name: string,
+  port: Record<string, any>,
+  i: number,
+): string[] {
+  const problems: string[] = [];
+  const parent = port.spec?.dataProduct;
+  if (typeof parent === 'string') {
+    let parentRef;
+    try {
+      parentRef = parseDataProductRef(parent);
+    } catch {
+      parentRef = undefined;
+    }
+    const productRef = {
+      kind: DATA_PRODUCT_KIND,
+      namespace: DEFAULT_NAMESPACE,
+      name,
+    };
+    if (!parentRef || !isSameEntityRef(parentRef, productRef)) {
+      problems.push(
+        `ports[${i}] spec.dataProduct ${JSON.stringify(
+          parent,
+        )} must name the product ${JSON.stringify(name)}`,
+      );
+    }
+  }
+  const portName = port.spec?.name;
+  if (typeof portName === 'string') {
+    const derived = outputPortEntityName(name, portName);
+    if (port.metadata?.name !== derived) {
+      problems.push(
+        `ports[${i}] metadata.name ${JSON.stringify(
+          port.metadata?.name,
+        )} must be ${JSON.stringify(
+          derived,
+        )}: a port's entity name is its product's name and its port name`,
+      );
+    }
+  }
+  return problems;
+}
+
+function portProblems(name: string, ports: unknown): string[] {
+  if (!Array.isArray(ports) || ports.length === 0) {
+    return ['ports must be a non-empty array of OutputPort entities'];
+  }
+  const seen = new Set<string>();
+  return ports.flatMap((port, i) => {
+    if (!isObject(port)) {
+      return [`ports[${i}] must be an OutputPort entity object`];
+    }
+    const problems = namespaceProblems(`ports[${i}]`, port);
+    const portName = port.metadata?.name;
+    if (typeof portName === 'string') {
+      const key = portName.toLocaleLowerCase('en-US');
+      if (seen.has(key)) {
+        problems.push(`ports[${i}] metadata.name ${portName} is used twice`);
+      }
+      seen.add(key);
+    }
+    return [
+      ...problems,
+      ...portRelationProblems(name, port, i),
+      ...validateOutputPortEntity(port as Entity).map(
+        p => `ports[${i}]: ${p.message}`,
+      ),
+    ];
+  });
+}
+
+/**
+ * Checks the body of a registration: a DataProduct named `name` in the
+ * default namespace, and its OutputPorts, each named after the product and
+ * its port. Anything else in the body is refused, so that nothing a client
+ * claims (a status, say) is taken for true. Throws an `InputError` naming
+ * every problem.
+ */
+export function checkRegistration(
+  name: string,
+  body: unknown,
+): DataProductRegistration {
+  const nameRule = validateEntityName(name);
+  if (nameRule) {
+    throw new InputError(
+      `Invalid product name ${JSON.stringify(name)}: ${nameRule}`,
+    );
+  }
+  if (!isObject(body)) {
+    throw new InputError(
+      `Invalid data product ${JSON.stringify(
+        name,
+      )}: send a JSON object { product, ports }`,
+    );
+  }
+  const { product, ports, ...rest } = body;
+  const nul = nulCharacterPaths({ product, ports }, '');
+  const problems = [
+    ...Object.keys(rest).map(
+      key =>
+        `${JSON.stringify(
+          key,
+        )} is not part of a registration: send { product, ports }${
+          key === 'status' ? ' (the status is read from the warehouse)' : ''
+        }`,
+    ),
+    ...(nul.length > 0
+      ? [`${nul.join(', ')} must not hold a NUL character (\\u0000)`]
+      : [...productProblems(name, product), ...portProblems(name, ports)]),
+  ];
+  if (problems.length > 0) {
+    throw new InputError(
+      `Invalid data product ${JSON.stringify(name)}: ${problems.join('; ')}`,
+    );
+  }
+  return { product, ports };
+}
