@@ -1,7 +1,9 @@
 /*
  * Benchmark: materializing marketing_360.customer_activity through the
- * warehouse engine versus the same compiled SQL run as a plain
- * CREATE TABLE AS through psql, alternating, in one run.
+ * warehouse engine (refresh with the default swap, and with delete-insert)
+ * versus the same checked SQL run as a plain CREATE TABLE AS through psql,
+ * taking turns, in one run; and the time the model check (parse, check,
+ * deparse) takes for the model.
  *
  *   ./portal bench materialize
  *
@@ -29,6 +31,11 @@ import type {
   OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
 import { WarehouseEngine } from '@dataproducts/plugin-data-products-node';
+// The model check itself, timed apart from any database work.
+import {
+  checkModel,
+  loadModelParser,
+} from '../plugins/data-products-node/src/model';
 
 const DEFAULT_SERVER = 'postgresql://postgres:postgres@127.0.0.1:54320';
 const root = path.resolve(__dirname, '..');
@@ -38,6 +45,21 @@ function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/** Milliseconds per call of `fn`: median and 90th percentile of `runs`, after `warmUp` calls. */
+function timeCalls(fn: () => unknown, warmUp = 200, runs = 100) {
+  for (let i = 0; i < warmUp; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { median: median(times), p90: times[Math.floor(runs * 0.9)] };
+}
+
+const DELETE_INSERT_PRODUCT = 'marketing-customer-360-delete-insert';
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -133,6 +155,49 @@ async function main() {
     await knex.raw('ANALYZE sales_crm.customers, logistics_wms.shipments');
     console.log(`provisioned the four demo products in ${Date.now() - t} ms`);
 
+    // The same port again, refreshed with delete-insert instead of swap.
+    const consumer = request('marketing-customer-360');
+    await engine.apply({
+      ...consumer,
+      product: {
+        ...consumer.product,
+        metadata: { name: DELETE_INSERT_PRODUCT },
+        spec: { ...consumer.product.spec, schema: 'marketing_360_di' },
+      },
+      ports: consumer.ports.map(p => ({
+        ...p,
+        metadata: { name: `${DELETE_INSERT_PRODUCT}-${p.spec.name}` },
+        spec: {
+          ...p.spec,
+          dataProduct: DELETE_INSERT_PRODUCT,
+          refreshStrategy: 'delete-insert',
+        } as typeof p.spec,
+      })),
+    });
+
+    await loadModelParser();
+    const schemas: Record<string, string> = {
+      'sales-crm-customers': 'sales_crm',
+      'sales-erp-orders': 'sales_erp',
+      'logistics-wms-shipments': 'logistics_wms',
+    };
+    const inputs = consumer.inputs.map(input => ({
+      ...input,
+      schema: schemas[input.product],
+    }));
+    const modelCheck = timeCalls(() =>
+      checkModel(model, {
+        portName: 'customer_activity',
+        inputs,
+        resolve: input => ({ schema: input.schema, name: input.port }),
+      }),
+    );
+    console.log(
+      `model check (lex, parse, check, deparse, parse again): median ${modelCheck.median.toFixed(
+        2,
+      )} ms, p90 ${modelCheck.p90.toFixed(2)} ms (100 runs after 200 warm-up)`,
+    );
+
     const compiled: string = (
       await knex('dataproducts_meta.ports')
         .where({ product: 'marketing-customer-360', port: 'customer_activity' })
@@ -141,12 +206,9 @@ async function main() {
     await knex.raw('CREATE SCHEMA IF NOT EXISTS bench');
     const psqlScript = `BEGIN;\nDROP TABLE IF EXISTS bench.customer_activity;\nCREATE TABLE bench.customer_activity AS\n${compiled}\n;\nCOMMIT;\n`;
 
-    const viaEngine = async () => {
+    const viaEngine = (product: string) => async () => {
       const start = process.hrtime.bigint();
-      const result = await engine.refresh(
-        'marketing-customer-360',
-        'customer_activity',
-      );
+      const result = await engine.refresh(product, 'customer_activity');
       return {
         ms: Number(process.hrtime.bigint() - start) / 1e6,
         rows: result.rowCount,
@@ -162,61 +224,79 @@ async function main() {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (run.status !== 0)
         throw new Error(`psql failed: ${run.stderr.toString()}`);
-      return { ms };
+      return { ms, rows: 0 };
     };
+    const sides = [
+      { name: 'swap', run: viaEngine('marketing-customer-360') },
+      { name: 'psql', run: viaPsql },
+      { name: 'delete-insert', run: viaEngine(DELETE_INSERT_PRODUCT) },
+    ];
 
-    await viaEngine();
-    await viaPsql();
-    const engineTimes: number[] = [];
-    const psqlTimes: number[] = [];
+    for (const side of sides) {
+      await side.run();
+    }
+    const times: Record<string, number[]> = {
+      swap: [],
+      psql: [],
+      'delete-insert': [],
+    };
     let rows = 0;
     for (let i = 0; i < rounds; i++) {
-      // Alternate which side goes first, so neither always runs on a warmer cache.
-      let e: { ms: number; rows: number };
-      let p: { ms: number };
-      if (i % 2 === 0) {
-        e = await viaEngine();
-        p = await viaPsql();
-      } else {
-        p = await viaPsql();
-        e = await viaEngine();
+      // Each side takes each place in turn, so none always runs on a warmer cache.
+      const order = sides.map((_, k) => sides[(i + k) % sides.length]);
+      const line: string[] = [];
+      for (const side of order) {
+        const { ms, rows: built } = await side.run();
+        times[side.name].push(ms);
+        rows = Math.max(rows, built);
+        line.push(`${side.name} ${ms.toFixed(0)} ms`);
       }
-      rows = e.rows;
-      engineTimes.push(e.ms);
-      psqlTimes.push(p.ms);
-      console.log(
-        `round ${i + 1}: engine ${e.ms.toFixed(0)} ms, psql ${p.ms.toFixed(
-          0,
-        )} ms`,
-      );
+      console.log(`round ${i + 1}: ${line.join(', ')}`);
     }
-    const check = await knex.raw(
+    const engineTimes = times.swap;
+    const psqlTimes = times.psql;
+    const deleteInsertTimes = times['delete-insert'];
+    const psqlRows = await knex.raw(
       `SELECT (SELECT count(*) FROM bench.customer_activity)::bigint AS psql_rows`,
     );
     const engineMedian = median(engineTimes);
     const psqlMedian = median(psqlTimes);
+    const deleteInsertMedian = median(deleteInsertTimes);
     const ratio = engineMedian / psqlMedian;
+    const seconds = (values: number[]) =>
+      values.map(v => (v / 1000).toFixed(2)).join(', ');
     console.log('');
-    console.log('| | median | runs |');
+    console.log('| | median | runs (s) |');
     console.log('|---|---|---|');
     console.log(
-      `| engine refresh (build beside, contract check, swap) | ${(
+      `| engine refresh, swap (build beside, contract check, swap) | ${(
         engineMedian / 1000
-      ).toFixed(2)} s | ${engineTimes
-        .map(v => (v / 1000).toFixed(2))
-        .join(', ')} |`,
+      ).toFixed(2)} s | ${seconds(engineTimes)} |`,
     );
     console.log(
-      `| psql CREATE TABLE AS | ${(psqlMedian / 1000).toFixed(
-        2,
-      )} s | ${psqlTimes.map(v => (v / 1000).toFixed(2)).join(', ')} |`,
+      `| engine refresh, delete-insert (LIMIT 0 check, DELETE, INSERT) | ${(
+        deleteInsertMedian / 1000
+      ).toFixed(2)} s | ${seconds(deleteInsertTimes)} |`,
+    );
+    console.log(
+      `| psql CREATE TABLE AS | ${(psqlMedian / 1000).toFixed(2)} s | ${seconds(
+        psqlTimes,
+      )} |`,
     );
     console.log('');
-    console.log(`rows: engine ${rows}, psql ${check.rows[0].psql_rows}`);
+    console.log(`rows: engine ${rows}, psql ${psqlRows.rows[0].psql_rows}`);
     console.log(
-      `ratio engine/psql: ${ratio.toFixed(3)} (target <= 1.10) ${
+      `ratio delete-insert/swap: ${(deleteInsertMedian / engineMedian).toFixed(
+        3,
+      )}; delete-insert/psql: ${(deleteInsertMedian / psqlMedian).toFixed(3)}`,
+    );
+    // The same ratio within each round, where both sides ran under the
+    // same load from the rest of the machine.
+    const paired = median(engineTimes.map((ms, i) => ms / psqlTimes[i]));
+    console.log(
+      `ratio engine swap/psql: ${ratio.toFixed(3)} (target <= 1.10) ${
         ratio <= 1.1 ? 'PASS' : 'FAIL'
-      }`,
+      }; median of the per-round ratios ${paired.toFixed(3)}`,
     );
   } finally {
     if (process.env.BENCH_KEEP === '1') {
@@ -224,9 +304,9 @@ async function main() {
       await knex.destroy();
       return;
     }
-    await engine
-      .decommission('marketing-customer-360', { force: true })
-      .catch(() => undefined);
+    for (const name of [DELETE_INSERT_PRODUCT, 'marketing-customer-360']) {
+      await engine.decommission(name, { force: true }).catch(() => undefined);
+    }
     for (const name of [
       'sales-crm-customers',
       'sales-erp-orders',
