@@ -3,11 +3,13 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   dataProductAuthorizerServiceRef,
   readDataProductAdminGroups,
   warehouseServiceRef,
 } from '@dataproducts/plugin-data-products-node';
+import { createAccessGovernance, readExpirySchedule } from './access';
 import { applyDatabaseMigrations } from './database/migrations';
 import { addDataProductResourceType } from './permissions';
 import { createRouter } from './router';
@@ -20,9 +22,10 @@ import {
 } from './registry';
 
 /**
- * The data products backend plugin: live warehouse status, lineage and the
- * self-service registry under `/api/data-products`. Its tables come from the
- * knex migrations in the package's `migrations` folder.
+ * The data products backend plugin: live warehouse status, lineage, the
+ * self-service registry, access requests and each product's History under
+ * `/api/data-products`. Its tables come from the knex migrations in the
+ * package's `migrations` folder.
  *
  * @public
  */
@@ -40,6 +43,11 @@ export const dataProductsPlugin = createBackendPlugin({
         warehouse: warehouseServiceRef,
         authorizer: dataProductAuthorizerServiceRef,
         permissionsRegistry: coreServices.permissionsRegistry,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        notifications: notificationService,
       },
       async init({
         auth,
@@ -51,6 +59,11 @@ export const dataProductsPlugin = createBackendPlugin({
         warehouse,
         authorizer,
         permissionsRegistry,
+        permissions,
+        auditor,
+        logger,
+        scheduler,
+        notifications,
       }) {
         httpRouter.use(
           await createRouter({
@@ -78,6 +91,21 @@ export const dataProductsPlugin = createBackendPlugin({
           registry,
         });
         httpRouter.use(createRegistryRouter({ registry, httpAuth }));
+
+        // Access requests, the History of every change, and access expiry.
+        const governance = createAccessGovernance({
+          knex,
+          catalog,
+          warehouse,
+          permissions,
+          auditor,
+          notifications,
+          auth,
+          httpAuth,
+          logger,
+        });
+        httpRouter.use(governance.router);
+        await governance.expiry.schedule(scheduler, readExpirySchedule(config));
       },
     });
   },

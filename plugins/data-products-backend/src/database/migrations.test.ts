@@ -77,6 +77,7 @@ describe('applyDatabaseMigrations', () => {
     ]);
     expect(await appliedMigrations(knex)).toEqual([
       '20261201000000_registry.js',
+      '20261215000000_access_requests.js',
     ]);
   });
 
@@ -100,6 +101,7 @@ describe('applyDatabaseMigrations', () => {
     expect(await registryColumns(knex)).toEqual(legacyColumns);
     expect(await appliedMigrations(knex)).toEqual([
       '20261201000000_registry.js',
+      '20261215000000_access_requests.js',
     ]);
     expect(await new RegistryStore(knex).list()).toEqual([
       {
@@ -125,6 +127,7 @@ describe('applyDatabaseMigrations', () => {
       ]);
       expect(await appliedMigrations(knex)).toEqual([
         '20261201000000_registry.js',
+        '20261215000000_access_requests.js',
       ]);
       expect(await registryColumns(replica)).toHaveLength(8);
     } finally {
@@ -138,6 +141,7 @@ describe('applyDatabaseMigrations', () => {
     await applyDatabaseMigrations(knex);
     expect(await appliedMigrations(knex)).toEqual([
       '20261201000000_registry.js',
+      '20261215000000_access_requests.js',
     ]);
   });
 });

@@ -1,0 +1,4 @@
+export { HistoryStore } from './HistoryStore';
+export type { NewAccessEvent } from './HistoryStore';
+export { HistoryRecorder } from './HistoryRecorder';
+export { createHistoryRouter } from './createHistoryRouter';
