@@ -3,14 +3,18 @@
  * and auth, plus the data product plugins and modules.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
+import { guestSignIn } from './modules/guestSignIn';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
-// Auth: guest sign-in for local use.
+// Auth. Guest and demo-user sign-in are for local development only: the
+// production configuration removes both (see app-config.production.yaml).
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(guestSignIn);
+backend.add(authModuleDemoUserSignIn);
 
 // Catalog, with the Template kind.
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -33,10 +37,12 @@ backend.add(
 // Data products: live status, lineage and the self-service registry.
 backend.add(import('@dataproducts/plugin-data-products-backend'));
 
-// Permissions: allow all for now.
+// Permissions: owners manage their data products, admin groups manage all
+// (dataProducts.permissions.adminGroups); other plugins' permissions stay
+// allowed, as under the allow-all policy this replaces.
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@dataproducts/plugin-permission-backend-module-data-products'),
 );
 
 // Search on PostgreSQL, indexing the catalog.
