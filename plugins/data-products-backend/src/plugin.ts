@@ -76,22 +76,6 @@ export const dataProductsPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
         }
-        const registry = new RegistryService({
-          store: new RegistryStore(knex),
-          warehouse,
-          catalog,
-          auth,
-          authorizer,
-        });
-        addDataProductResourceType({
-          permissionsRegistry,
-          adminGroups: readDataProductAdminGroups(config),
-          catalog,
-          auth,
-          registry,
-        });
-        httpRouter.use(createRegistryRouter({ registry, httpAuth }));
-
         // Access requests, the History of every change, and access expiry.
         const governance = createAccessGovernance({
           knex,
@@ -106,6 +90,23 @@ export const dataProductsPlugin = createBackendPlugin({
         });
         httpRouter.use(governance.router);
         await governance.expiry.schedule(scheduler, readExpirySchedule(config));
+
+        const registry = new RegistryService({
+          store: new RegistryStore(knex),
+          warehouse,
+          catalog,
+          auth,
+          authorizer,
+          history: governance.history,
+        });
+        addDataProductResourceType({
+          permissionsRegistry,
+          adminGroups: readDataProductAdminGroups(config),
+          catalog,
+          auth,
+          registry,
+        });
+        httpRouter.use(createRegistryRouter({ registry, httpAuth }));
       },
     });
   },

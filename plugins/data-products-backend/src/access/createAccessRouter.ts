@@ -89,12 +89,14 @@ export function createAccessRouter(options: {
 }): express.Router {
   const { access, views, httpAuth } = options;
   const router = Router();
-  router.use(express.json());
+  // Parses only this router's bodies: other routers of the plugin (the
+  // registry) read theirs with their own limits.
+  const json = express.json();
 
   const user = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
 
-  router.post('/access-requests', async (req, res) => {
+  router.post('/access-requests', json, async (req, res) => {
     const credentials = await user(req);
     const body = parse(newAccessRequestSchema, req.body, 'access request');
     res.status(201).json(await access.request(body, credentials));
@@ -108,7 +110,7 @@ export function createAccessRouter(options: {
   });
 
   for (const verb of ['approve', 'deny', 'revoke'] as const) {
-    router.post(`/access-requests/:id/${verb}`, async (req, res) => {
+    router.post(`/access-requests/:id/${verb}`, json, async (req, res) => {
       const credentials = await user(req);
       const id = requestId(req.params.id);
       const { note } = parse(decisionSchema, req.body, 'decision');

@@ -28,6 +28,7 @@ import type {
   DataProductAuthorizer,
   WarehouseService,
 } from '@dataproducts/plugin-data-products-node';
+import type { HistoryRecorder } from '../history';
 import { checkRegistration } from './checkRegistration';
 import { assertRegistrationFits } from './registrationConflicts';
 import type { RegistryStore } from './RegistryStore';
@@ -43,6 +44,8 @@ export interface RegistryServiceOptions {
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   /** Decides the callers' data-product permissions. */
   authorizer: Pick<DataProductAuthorizer, 'authorize' | 'isAllowed'>;
+  /** Where decommissioning is recorded, in the product's History. */
+  history?: Pick<HistoryRecorder, 'record'>;
 }
 
 function principalOf(credentials: BackstageCredentials): string | undefined {
@@ -199,7 +202,28 @@ export class RegistryService {
         )}); remove them first`,
       );
     }
-    await this.options.warehouse.decommission(name);
+    const event = {
+      actor: principalOf(credentials) ?? 'unknown',
+      action: 'decommission' as const,
+      product: stringifyEntityRef(item.product).toLocaleLowerCase('en-US'),
+    };
+    let result;
+    try {
+      result = await this.options.warehouse.decommission(name);
+    } catch (error) {
+      await this.options.history?.record(
+        { ...event, outcome: 'failed' },
+        error as Error,
+      );
+      throw error;
+    }
     await this.options.store.delete(name);
+    await this.options.history?.record({
+      ...event,
+      outcome: 'succeeded',
+      detail: result.removed
+        ? `Schema ${result.schema} with its ports and roles dropped; removed from the registry`
+        : 'Nothing was provisioned; removed from the registry',
+    });
   }
 }
