@@ -34,7 +34,8 @@ backend.add(
   import('@dataproducts/plugin-scaffolder-backend-module-data-products'),
 );
 
-// Data products: live status, lineage and the self-service registry.
+// Data products: live status, lineage, the self-service registry, access
+// requests and each product's History.
 backend.add(import('@dataproducts/plugin-data-products-backend'));
 
 // Permissions: owners manage their data products, admin groups manage all
@@ -52,7 +53,9 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 // Products and ports are found by their columns' names and descriptions too.
 backend.add(import('@dataproducts/plugin-search-backend-module-data-products'));
 
-// Signals: push updates to the browser (used by the app's settings storage).
+// Notifications (access requests and decisions, access about to end), pushed
+// to the browser through signals (also used by the app's settings storage).
+backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.start();
