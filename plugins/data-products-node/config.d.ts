@@ -67,5 +67,21 @@ export interface Config {
        */
       maxConcurrentBuilds?: number;
     };
+    /** Access requests (the data-products backend plugin). */
+    access?: {
+      /** The task that ends access at its end date and sends reminders. */
+      expiry?: {
+        /**
+         * When it runs: a Backstage task schedule, e.g.
+         * `{ frequency: { minutes: 1 }, timeout: { minutes: 5 } }` (the
+         * default). It runs on one backend replica at a time.
+         */
+        schedule?: {
+          frequency: string | HumanDurationConfig | { cron: string };
+          timeout: string | HumanDurationConfig;
+          initialDelay?: string | HumanDurationConfig;
+        };
+      };
+    };
   };
 }
