@@ -6,20 +6,13 @@ import {
   getCompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  dataProductCreatePermission,
   dataProductDecommissionPermission,
-  dataProductEntityRef,
   dataProductUpdatePermission,
   getDataProductInputPortRefs,
   isSameEntityRef,
-  parseOwnerRef,
   type DataProductRegistration,
   type DataProductRegistrationResult,
   type RegisteredDataProduct,
@@ -43,7 +36,7 @@ export interface RegistryServiceOptions {
   /** The registry's own credentials, to read the catalog with. */
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   /** Decides the callers' data-product permissions. */
-  authorizer: Pick<DataProductAuthorizer, 'authorize' | 'isAllowed'>;
+  authorizer: Pick<DataProductAuthorizer, 'authorize' | 'authorizeCreate'>;
   /** Where decommissioning is recorded, in the product's History. */
   history?: Pick<HistoryRecorder, 'record'>;
 }
@@ -128,7 +121,10 @@ export class RegistryService {
         product: existing.product,
       });
     } else {
-      await this.#authorizeCreate(registration, credentials);
+      await this.options.authorizer.authorizeCreate({
+        credentials,
+        product: registration.product,
+      });
     }
     await assertRegistrationFits(registration, {
       others: (
@@ -138,39 +134,6 @@ export class RegistryService {
       credentials: await this.options.auth.getOwnServiceCredentials(),
     });
     return registration;
-  }
-
-  /**
-   * Creating needs `dataproduct.create`, and that the caller could manage the
-   * new product (`dataproduct.update` on it): nobody creates products in
-   * another team's name.
-   */
-  async #authorizeCreate(
-    { product }: DataProductRegistration,
-    credentials: BackstageCredentials,
-  ) {
-    const { authorizer } = this.options;
-    await authorizer.authorize({
-      credentials,
-      permission: dataProductCreatePermission,
-      product,
-    });
-    if (
-      !(await authorizer.isAllowed({
-        credentials,
-        permission: dataProductUpdatePermission,
-        product,
-      }))
-    ) {
-      const owner = stringifyEntityRef(parseOwnerRef(product.spec.owner));
-      throw new NotAllowedError(
-        `You are not allowed to create data product ${dataProductEntityRef(
-          product.metadata.name,
-        )} owned by ${owner}: you could not manage it (permission ${
-          dataProductUpdatePermission.name
-        } on it was denied). Name one of your groups in spec.owner, or ask a data product administrator.`,
-      );
-    }
   }
 
   /**

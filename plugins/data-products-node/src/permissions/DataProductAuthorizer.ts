@@ -15,6 +15,8 @@ import {
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
   DATA_PRODUCT_RESOURCE_TYPE,
+  dataProductCreatePermission,
+  dataProductUpdatePermission,
   getEntityNamespace,
   parseOwnerRef,
 } from '@dataproducts/plugin-data-products-common';
@@ -48,6 +50,13 @@ const VERBS: Record<string, string> = {
   'dataproduct.access.revoke': 'revoke access to',
   'dataproduct.preview': 'preview',
 };
+
+const entityRefOf = (product: Entity) =>
+  stringifyEntityRef({
+    kind: product.kind,
+    namespace: getEntityNamespace(product),
+    name: product.metadata.name,
+  });
 
 function ownerOf(product: Entity): string | undefined {
   const owner = (product.spec as { owner?: unknown } | undefined)?.owner;
@@ -136,13 +145,46 @@ export class DataProductAuthorizer {
     const verb = VERBS[permission.name] ?? `use ${permission.name} on`;
     const owner = ownerOf(product);
     throw new NotAllowedError(
-      `You are not allowed to ${verb} data product ${stringifyEntityRef({
-        kind: product.kind,
-        namespace: getEntityNamespace(product),
-        name: product.metadata.name,
-      })}: permission ${permission.name} was denied. Ask ${
+      `You are not allowed to ${verb} data product ${entityRefOf(
+        product,
+      )}: permission ${permission.name} was denied. Ask ${
         owner ? `a member of its owner ${owner} or ` : ''
       }a data product administrator.`,
+    );
+  }
+
+  /**
+   * Creating a product needs `dataproduct.create`, and that the caller could
+   * manage the new product (`dataproduct.update` on it): nobody creates
+   * products in another team's name. Throws a `NotAllowedError` otherwise.
+   */
+  async authorizeCreate(request: {
+    credentials: BackstageCredentials;
+    product: Entity;
+  }): Promise<void> {
+    const { credentials, product } = request;
+    await this.authorize({
+      credentials,
+      permission: dataProductCreatePermission,
+      product,
+    });
+    if (
+      await this.isAllowed({
+        credentials,
+        permission: dataProductUpdatePermission,
+        product,
+      })
+    ) {
+      return;
+    }
+    throw new NotAllowedError(
+      `You are not allowed to create data product ${entityRefOf(
+        product,
+      )} owned by ${
+        ownerOf(product) ?? 'nobody'
+      }: you could not manage it (permission ${
+        dataProductUpdatePermission.name
+      } on it was denied). Name one of your groups in spec.owner, or ask a data product administrator.`,
     );
   }
 }
