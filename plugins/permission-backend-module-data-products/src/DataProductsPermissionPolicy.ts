@@ -38,7 +38,9 @@ const isUser = (
   user: PolicyQueryUser | undefined,
 ): user is PolicyQueryUser & {
   credentials: BackstageCredentials<BackstageUserPrincipal>;
-} => user?.credentials.principal.type === 'user';
+} =>
+  (user?.credentials.principal as { type?: unknown } | undefined)?.type ===
+  'user';
 
 /**
  * The portal's permission policy. On data products: members of the admin
