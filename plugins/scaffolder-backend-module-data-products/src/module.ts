@@ -4,8 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
+import {
+  dataProductAuthorizerServiceRef,
+  warehouseServiceRef,
+} from '@dataproducts/plugin-data-products-node';
 import { createGrantAction, createRevokeAction } from './actions/access';
+import {
+  createProductDefinitions,
+  ProductAuthorization,
+} from './actions/authorization';
 import { createDecommissionAction } from './actions/decommission';
 import { createProvisionAction } from './actions/provision';
 import { createRefreshAction } from './actions/refresh';
@@ -24,15 +31,29 @@ export const scaffolderModuleDataProducts = createBackendModule({
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        authorizer: dataProductAuthorizerServiceRef,
       },
-      async init({ scaffolder, warehouse, catalog, auth, discovery }) {
+      async init({
+        scaffolder,
+        warehouse,
+        catalog,
+        auth,
+        discovery,
+        authorizer,
+      }) {
         const resolver = createCatalogProductResolver(catalog);
+        // Each action authorizes with the task user's credentials.
+        const authorization = new ProductAuthorization({
+          authorizer,
+          definitions: createProductDefinitions({ catalog, discovery, auth }),
+          warehouse,
+        });
         scaffolder.addActions(
-          createProvisionAction({ warehouse, resolver }),
-          createRefreshAction({ warehouse }),
-          createGrantAction({ warehouse }),
-          createRevokeAction({ warehouse }),
-          createDecommissionAction({ warehouse }),
+          createProvisionAction({ warehouse, resolver, authorization }),
+          createRefreshAction({ warehouse, authorization }),
+          createGrantAction({ warehouse, authorization }),
+          createRevokeAction({ warehouse, authorization }),
+          createDecommissionAction({ warehouse, authorization }),
           createRegisterAction({ discovery, auth, catalog }),
         );
       },

@@ -9,7 +9,7 @@ describe('dataproduct:grant and dataproduct:revoke', () => {
   const databases = createWarehouseTestDatabases();
 
   it("take a consumer's read access away and give it back, once", async () => {
-    const { warehouse, provisionDemo, cleanup } =
+    const { warehouse, authorization, provisionDemo, cleanup } =
       await createActionTestWarehouse(databases);
     try {
       await provisionDemo();
@@ -22,7 +22,7 @@ describe('dataproduct:grant and dataproduct:revoke', () => {
         (await warehouse.inspect('sales-crm-customers')).consumers;
       expect(await consumers()).toEqual(['marketing-customer-360']);
 
-      const revoke = createRevokeAction({ warehouse });
+      const revoke = createRevokeAction({ warehouse, authorization });
       const revoked = createMockActionContext({ input: access });
       await revoke.handler(revoked);
       expect(revoked.output).toHaveBeenCalledWith('changed', true);
@@ -31,7 +31,7 @@ describe('dataproduct:grant and dataproduct:revoke', () => {
       await revoke.handler(revokedAgain);
       expect(revokedAgain.output).toHaveBeenCalledWith('changed', false);
 
-      const grant = createGrantAction({ warehouse });
+      const grant = createGrantAction({ warehouse, authorization });
       const dryRun = {
         ...createMockActionContext({ input: access }),
         isDryRun: true,
@@ -52,10 +52,11 @@ describe('dataproduct:grant and dataproduct:revoke', () => {
   });
 
   it('refuses a consumer that is not a data product ref with an InputError', async () => {
-    const { warehouse, cleanup } = await createActionTestWarehouse(databases);
+    const { warehouse, authorization, cleanup } =
+      await createActionTestWarehouse(databases);
     try {
       await expect(
-        createGrantAction({ warehouse }).handler(
+        createGrantAction({ warehouse, authorization }).handler(
           createMockActionContext({
             input: {
               product: 'sales-crm-customers',

@@ -2,15 +2,26 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import {
+  dataProductAccessApprovePermission,
+  dataProductAccessRevokePermission,
+} from '@dataproducts/plugin-data-products-common';
 import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
 import { grantExamples, revokeExamples } from './access.examples';
+import type { ProductAuthorization } from './authorization';
 import { productName } from './shared';
 
 type AccessInput = { product: string; port: string; consumer: string };
 
+/** What the access actions use: the warehouse, and who may change access. */
+type AccessActionOptions = {
+  warehouse: WarehouseService;
+  authorization: Pick<ProductAuthorization, 'authorize'>;
+};
+
 function createAccessAction(
   verb: 'grant' | 'revoke',
-  warehouse: WarehouseService,
+  { warehouse, authorization }: AccessActionOptions,
 ): TemplateAction<AccessInput, { changed: boolean }, 'v2'> {
   const granting = verb === 'grant';
   return createTemplateAction({
@@ -49,6 +60,14 @@ function createAccessAction(
         port: ctx.input.port,
         consumer: productName(ctx.input.consumer, 'consumer data product'),
       };
+      // Access to a port is the producing product's owners' to give and take.
+      await authorization.authorize({
+        credentials: await ctx.getInitiatorCredentials(),
+        permission: granting
+          ? dataProductAccessApprovePermission
+          : dataProductAccessRevokePermission,
+        name: request.product,
+      });
       const description = `${request.consumer} ${
         granting ? 'read access to' : 'no longer reads'
       } ${request.product}/${request.port}`;
@@ -70,12 +89,18 @@ function createAccessAction(
   });
 }
 
-/** Creates the `dataproduct:grant` action. */
-export function createGrantAction(options: { warehouse: WarehouseService }) {
-  return createAccessAction('grant', options.warehouse);
+/**
+ * Creates the `dataproduct:grant` action, for a task user allowed
+ * `dataproduct.access.approve` on the producing product.
+ */
+export function createGrantAction(options: AccessActionOptions) {
+  return createAccessAction('grant', options);
 }
 
-/** Creates the `dataproduct:revoke` action. */
-export function createRevokeAction(options: { warehouse: WarehouseService }) {
-  return createAccessAction('revoke', options.warehouse);
+/**
+ * Creates the `dataproduct:revoke` action, for a task user allowed
+ * `dataproduct.access.revoke` on the producing product.
+ */
+export function createRevokeAction(options: AccessActionOptions) {
+  return createAccessAction('revoke', options);
 }

@@ -9,14 +9,17 @@ describe('dataproduct:decommission', () => {
   const databases = createWarehouseTestDatabases();
 
   it('refuses a product others read, previews in dry-run, then removes it', async () => {
-    const { knex, warehouse, provisionDemo, cleanup } =
+    const { knex, warehouse, authorization, provisionDemo, cleanup } =
       await createActionTestWarehouse(databases);
     const schemaExists = async (schema: string) =>
       (await knex.raw('SELECT 1 FROM pg_namespace WHERE nspname = ?', [schema]))
         .rows.length === 1;
     try {
       await provisionDemo();
-      const decommission = createDecommissionAction({ warehouse });
+      const decommission = createDecommissionAction({
+        warehouse,
+        authorization,
+      });
       await expect(
         decommission.handler(
           createMockActionContext({

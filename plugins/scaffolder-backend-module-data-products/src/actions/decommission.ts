@@ -3,22 +3,27 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import { dataProductDecommissionPermission } from '@dataproducts/plugin-data-products-common';
 import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
+import type { ProductAuthorization } from './authorization';
 import { examples } from './decommission.examples';
 import { productName } from './shared';
 
 /**
  * Creates the `dataproduct:decommission` action: removes a product's schema,
- * ports, roles and grants. Refused while other products read it, unless `force`.
+ * ports, roles and grants, for a task user allowed
+ * `dataproduct.decommission` on it. Refused while other products read it,
+ * unless `force`.
  */
 export function createDecommissionAction(options: {
   warehouse: WarehouseService;
+  authorization: Pick<ProductAuthorization, 'authorize'>;
 }): TemplateAction<
   { product: string; force?: boolean },
   { removed: boolean; schema: string; droppedConsumers: string[] },
   'v2'
 > {
-  const { warehouse } = options;
+  const { warehouse, authorization } = options;
   return createTemplateAction({
     id: 'dataproduct:decommission',
     description:
@@ -48,6 +53,11 @@ export function createDecommissionAction(options: {
     async handler(ctx) {
       const name = productName(ctx.input.product);
       const force = ctx.input.force ?? false;
+      await authorization.authorize({
+        credentials: await ctx.getInitiatorCredentials(),
+        permission: dataProductDecommissionPermission,
+        name,
+      });
       if (ctx.isDryRun) {
         const status = await warehouse.inspect(name);
         if (status.consumers.length > 0 && !force) {

@@ -21,6 +21,7 @@ import yaml from 'yaml';
 import {
   createActionTestWarehouse,
   demoEntities,
+  demoOrganisation,
 } from '../__testUtils__/warehouse';
 import { scaffolderModuleDataProducts } from '../module';
 import { grantExamples, revokeExamples } from './access.examples';
@@ -91,7 +92,10 @@ describe("the actions' examples", () => {
             return { getClient: async () => knex };
           },
         }),
-        catalogServiceMock.factory({ entities: publishedDemo }),
+        // The registry checks owners and domains against the organisation.
+        catalogServiceMock.factory({
+          entities: [...demoOrganisation, ...publishedDemo],
+        }),
         createServiceFactory({
           service: warehouseServiceRef,
           deps: {},

@@ -11,6 +11,7 @@ import type {
   ProvisionPlan,
   WarehouseService,
 } from '@dataproducts/plugin-data-products-node';
+import type { ProductAuthorization } from './authorization';
 import { examples } from './provision.examples';
 import type { ProductResolver } from './resolver';
 import {
@@ -44,12 +45,15 @@ function planOutput(plan: ProvisionPlan): PlanOutput {
 
 /**
  * Creates the `dataproduct:provision` action: provisions a data product and
- * its output ports in the warehouse (given inline or by entity ref). Dry-run
- * and `planOnly` return the real plan without changing anything.
+ * its output ports in the warehouse (given inline or by entity ref), for a
+ * task user allowed `dataproduct.update` on an existing product or
+ * `dataproduct.create` for a new one. Dry-run and `planOnly` return the real
+ * plan without changing anything.
  */
 export function createProvisionAction(options: {
   warehouse: WarehouseService;
   resolver: ProductResolver;
+  authorization: Pick<ProductAuthorization, 'authorizeProvision'>;
 }): TemplateAction<
   {
     entityRef?: string;
@@ -60,7 +64,7 @@ export function createProvisionAction(options: {
   ProvisionOutput,
   'v2'
 > {
-  const { warehouse, resolver } = options;
+  const { warehouse, resolver, authorization } = options;
   return createTemplateAction({
     id: 'dataproduct:provision',
     description:
@@ -140,6 +144,7 @@ export function createProvisionAction(options: {
           'dataproduct:provision needs entityRef (a DataProduct in the catalog) or product and ports',
         );
       }
+      await authorization.authorizeProvision({ credentials, product });
       const inputs = await resolver.resolveInputs(product, credentials);
       const request = { product, ports, inputs };
 

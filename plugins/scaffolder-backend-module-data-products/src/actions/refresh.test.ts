@@ -9,11 +9,11 @@ describe('dataproduct:refresh', () => {
   const databases = createWarehouseTestDatabases();
 
   it('rebuilds the table ports from their sources and reports their rows', async () => {
-    const { knex, warehouse, provisionDemo, cleanup } =
+    const { knex, warehouse, authorization, provisionDemo, cleanup } =
       await createActionTestWarehouse(databases);
     try {
       await provisionDemo(['sales-crm-customers']);
-      const refresh = createRefreshAction({ warehouse });
+      const refresh = createRefreshAction({ warehouse, authorization });
       const ctx = createMockActionContext({
         input: { product: 'dataproduct:default/sales-crm-customers' },
       });
@@ -59,10 +59,11 @@ describe('dataproduct:refresh', () => {
   });
 
   it('refuses a product that is not provisioned, saying to provision it first', async () => {
-    const { warehouse, cleanup } = await createActionTestWarehouse(databases);
+    const { warehouse, authorization, cleanup } =
+      await createActionTestWarehouse(databases);
     try {
       await expect(
-        createRefreshAction({ warehouse }).handler(
+        createRefreshAction({ warehouse, authorization }).handler(
           createMockActionContext({
             input: { product: 'sales-crm-customers' },
           }),

@@ -3,23 +3,27 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import { dataProductRefreshPermission } from '@dataproducts/plugin-data-products-common';
 import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
+import type { ProductAuthorization } from './authorization';
 import { examples } from './refresh.examples';
 import { portResultsSchema, type PortResult } from './schemas';
 import { productName } from './shared';
 
 /**
  * Creates the `dataproduct:refresh` action: rebuilds a product's table ports
- * from their sources or models, atomically (views are live and left as they are).
+ * from their sources or models, atomically (views are live and left as they
+ * are), for a task user allowed `dataproduct.refresh` on the product.
  */
 export function createRefreshAction(options: {
   warehouse: WarehouseService;
+  authorization: Pick<ProductAuthorization, 'authorize'>;
 }): TemplateAction<
   { product: string; port?: string },
   { ports: PortResult[] },
   'v2'
 > {
-  const { warehouse } = options;
+  const { warehouse, authorization } = options;
   return createTemplateAction({
     id: 'dataproduct:refresh',
     description:
@@ -45,6 +49,11 @@ export function createRefreshAction(options: {
     },
     async handler(ctx) {
       const name = productName(ctx.input.product);
+      await authorization.authorize({
+        credentials: await ctx.getInitiatorCredentials(),
+        permission: dataProductRefreshPermission,
+        name,
+      });
       const status = await warehouse.inspect(name);
       if (!status.provisioned) {
         throw new NotFoundError(

@@ -10,7 +10,7 @@ import {
   createTestWarehouse,
   createWarehouseTestDatabases,
 } from '@dataproducts/plugin-data-products-node/testUtils';
-import { demoEntities } from '../__testUtils__/warehouse';
+import { allowEverything, demoEntities } from '../__testUtils__/warehouse';
 import { createProvisionAction } from './provision';
 import { createCatalogProductResolver } from './resolver';
 
@@ -175,6 +175,7 @@ describe('a product whose input is written without a kind, provisioned', () => {
       const provision = createProvisionAction({
         warehouse: engine,
         resolver: resolverOf(catalog),
+        authorization: allowEverything(engine),
       });
       for (const entityRef of [
         'dataproduct:default/sales-crm-customers',
