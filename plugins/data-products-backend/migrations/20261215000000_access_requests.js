@@ -14,10 +14,14 @@ exports.up = async function up(knex) {
     table.uuid('id').primary().notNullable();
     table.text('port').notNullable();
     table.text('product').notNullable();
-    // The port's name in the warehouse (its spec.name) when it was requested:
-    // access is revoked by it even once the port left the catalog.
-    table.text('port_name').notNullable();
     table.text('consumer').notNullable();
+    // The names the warehouse knows the product, its port and the consumer by
+    // (entity names as written, spec.name of the port), read from the catalog
+    // when the request was made: access is revoked by them even once the
+    // entities left the catalog.
+    table.text('product_name').notNullable();
+    table.text('port_name').notNullable();
+    table.text('consumer_name').notNullable();
     table.text('requester').notNullable();
     table.text('purpose').notNullable();
     table.timestamp('until', { useTz: true }).nullable();

@@ -34,7 +34,7 @@ export interface AccessPort {
   ref: string;
   /** The entity ref of the port's data product. */
   product: string;
-  /** The data product's entity name: the product's name in the warehouse. */
+  /** The data product's entity name as written: its name in the warehouse. */
   productName: string;
   /** The port name in the warehouse (`spec.name`). */
   portName: string;
@@ -97,7 +97,7 @@ export class AccessCatalog {
       entity,
       ref: refOf(entity),
       product: normalizeRef(stringifyEntityRef(productRef)),
-      productName: productRef.name,
+      productName: product?.metadata.name ?? productRef.name,
       portName: entity.spec.name,
       owner: normalizeRef(
         stringifyEntityRef(

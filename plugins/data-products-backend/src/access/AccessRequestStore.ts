@@ -17,8 +17,10 @@ interface AccessRequestRow {
   id: string;
   port: string;
   product: string;
-  port_name: string;
   consumer: string;
+  product_name: string;
+  port_name: string;
+  consumer_name: string;
   requester: string;
   purpose: string;
   until: Date | string | null;
@@ -31,8 +33,15 @@ interface AccessRequestRow {
   updated_at: Date | string;
 }
 
-/** A request with the port's name in the warehouse. */
-export type StoredAccessRequest = AccessRequest & { portName: string };
+/** The names the warehouse knows a request's product, port and consumer by. */
+export interface WarehouseNames {
+  productName: string;
+  portName: string;
+  consumerName: string;
+}
+
+/** A request with the names the warehouse knows its parts by. */
+export type StoredAccessRequest = AccessRequest & WarehouseNames;
 
 /** What a transition changes on a request. */
 export interface AccessRequestChange {
@@ -59,13 +68,15 @@ function fromRow(row: AccessRequestRow): StoredAccessRequest {
     ...(row.outcome ? { outcome: row.outcome } : {}),
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
+    productName: row.product_name,
     portName: row.port_name,
+    consumerName: row.consumer_name,
   };
 }
 
 /** The request as the API shows it. */
 export function toAccessRequest(stored: StoredAccessRequest): AccessRequest {
-  const { portName: _, ...request } = stored;
+  const { productName, portName, consumerName, ...request } = stored;
   return request;
 }
 
@@ -88,15 +99,16 @@ export class AccessRequestStore {
    * Stores a new request as `requested`. Refused with a `ConflictError`
    * naming the open request when the consumer already has one for the port.
    */
-  async create(request: {
-    port: string;
-    product: string;
-    portName: string;
-    consumer: string;
-    requester: string;
-    purpose: string;
-    until?: string;
-  }): Promise<StoredAccessRequest> {
+  async create(
+    request: WarehouseNames & {
+      port: string;
+      product: string;
+      consumer: string;
+      requester: string;
+      purpose: string;
+      until?: string;
+    },
+  ): Promise<StoredAccessRequest> {
     const now = new Date();
     try {
       const [row] = await this.knex<AccessRequestRow>(TABLE)
@@ -104,7 +116,9 @@ export class AccessRequestStore {
           id: randomUUID(),
           port: request.port,
           product: request.product,
+          product_name: request.productName,
           port_name: request.portName,
+          consumer_name: request.consumerName,
           consumer: request.consumer,
           requester: request.requester,
           purpose: request.purpose,

@@ -107,8 +107,10 @@ export class AccessService {
     const created = await store.create({
       port: port.ref,
       product: port.product,
-      portName: port.portName,
       consumer: consumer.ref,
+      productName: port.productName,
+      portName: port.portName,
+      consumerName: consumer.name,
       requester: user,
       purpose: input.purpose,
       until: input.until,

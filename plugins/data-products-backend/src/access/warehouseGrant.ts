@@ -18,12 +18,16 @@ export type AccessWarehouse = Pick<
 export function warehouseGrant(request: StoredAccessRequest): AccessGrant {
   const consumer = parseEntityRef(request.consumer);
   return {
-    product: parseEntityRef(request.product).name,
+    product: request.productName,
     port: request.portName,
     consumer:
       consumer.kind === 'group'
-        ? { kind: 'group', name: consumer.name, namespace: consumer.namespace }
-        : consumer.name,
+        ? {
+            kind: 'group',
+            name: request.consumerName,
+            namespace: consumer.namespace,
+          }
+        : request.consumerName,
   };
 }
 
