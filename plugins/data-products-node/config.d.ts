@@ -62,8 +62,8 @@ export interface Config {
        */
       statusTimeout?: string | HumanDurationConfig;
       /**
-       * Builds that run at once, each on a connection of its own; more wait
-       * their turn. Defaults to 4.
+       * Builds that run at once in one backend instance, each on a
+       * connection of its own; more wait their turn. Defaults to 4.
        */
       maxConcurrentBuilds?: number;
     };

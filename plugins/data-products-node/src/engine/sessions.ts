@@ -27,6 +27,12 @@ interface RawConnection {
   processID: number;
 }
 
+/** A build's backend: its pid, and when it started, which tells it from a later one with the same pid. */
+interface Backend {
+  pid: number;
+  started: string;
+}
+
 /**
  * Runs builds (apply, refresh, dry runs, model checks), at most
  * `maxConcurrent` at once and the others queued, each in one transaction on
@@ -98,21 +104,30 @@ export class BuildSessions {
     const connection: RawConnection =
       await this.knex.client.acquireRawConnection();
     let terminate: NodeJS.Timeout | undefined;
+    let backend: Backend | undefined;
     const stop = () => {
-      this.signalBackend('pg_cancel_backend', connection.processID);
+      if (!backend) {
+        // Not named yet: control.check() stops the run before its first statement.
+        return;
+      }
+      const started = backend;
+      this.signalBackend('pg_cancel_backend', started);
       terminate = setTimeout(
-        () => this.signalBackend('pg_terminate_backend', connection.processID),
+        () => this.signalBackend('pg_terminate_backend', started),
         TERMINATE_AFTER_MS,
       );
       terminate.unref();
     };
     run.signal?.addEventListener('abort', stop, { once: true });
     try {
-      await this.knex
-        .raw("SELECT set_config('application_name', ?, false)", [
-          BUILD_APPLICATION_NAME,
-        ])
+      const named = await this.knex
+        .raw(
+          `SELECT set_config('application_name', ?, false), backend_start::text AS started
+             FROM pg_catalog.pg_stat_activity WHERE pid = pg_backend_pid()`,
+          [BUILD_APPLICATION_NAME],
+        )
         .connection(connection);
+      backend = { pid: connection.processID, started: named.rows[0].started };
       const trx = await this.knex.transaction(null, { connection });
       try {
         await control.bound(trx);
@@ -137,14 +152,24 @@ export class BuildSessions {
     }
   }
 
+  /**
+   * Cancels the build's statement, or ends its backend, from the pool; only
+   * while that backend is still the build's (same pid and start time), never
+   * a later session that was given the same pid.
+   */
   private signalBackend(
     fn: 'pg_cancel_backend' | 'pg_terminate_backend',
-    pid: number,
+    backend: Backend,
   ) {
-    this.knex.raw(`SELECT ${fn}(?)`, [pid]).catch(error => {
-      this.logger?.warn(
-        `Could not stop a cancelled build (backend ${pid}) with ${fn}: ${error}. Its transaction is rolled back when its next statement or its commit starts.`,
-      );
-    });
+    this.knex
+      .raw(
+        `SELECT ${fn}(pid) FROM pg_catalog.pg_stat_activity WHERE pid = ? AND backend_start::text = ?`,
+        [backend.pid, backend.started],
+      )
+      .catch(error => {
+        this.logger?.warn(
+          `Could not stop a cancelled build (backend ${backend.pid}) with ${fn}: ${error}. Its transaction is rolled back when its next statement or its commit starts.`,
+        );
+      });
   }
 }
