@@ -14,7 +14,11 @@ import {
   outputPortAccessLevel,
 } from '@dataproducts/plugin-data-products-common';
 import type { HistoryRecorder, NewAccessEvent } from '../history';
-import type { AccessCatalog, AccessConsumerEntity } from './AccessCatalog';
+import {
+  type AccessCatalog,
+  type AccessConsumerEntity,
+  normalizeRef,
+} from './AccessCatalog';
 import type { AccessNotifier } from './AccessNotifier';
 import {
   type AccessRequestStore,
@@ -36,6 +40,11 @@ interface Decision {
   id: string;
   note?: string;
   credentials: UserCredentials;
+}
+
+/** The caller's user entity ref, as the catalog compares refs. */
+function userOf(credentials: UserCredentials): string {
+  return normalizeRef(credentials.principal.userEntityRef);
 }
 
 function notRequested(request: AccessRequest, doing: string): ConflictError {
@@ -73,7 +82,7 @@ export class AccessService {
     credentials: UserCredentials,
   ): Promise<AccessRequest> {
     const { catalog, store, history, notifier } = this.options;
-    const user = credentials.principal.userEntityRef;
+    const user = userOf(credentials);
     const port = await catalog.port(input.port, credentials);
     await this.authorizeOn(
       {
@@ -137,7 +146,7 @@ export class AccessService {
   /** Approves a waiting request: the GRANT runs, and the request becomes `granted` or `failed`. */
   async approve(decision: Decision): Promise<AccessRequest> {
     const { id, note, credentials } = decision;
-    const user = credentials.principal.userEntityRef;
+    const user = userOf(credentials);
     await this.authorize(id, credentials, 'approve');
     const granted = await this.grant(id, user, { note, approval: true });
     await this.options.notifier.decided(toAccessRequest(granted), user);
@@ -147,7 +156,7 @@ export class AccessService {
   /** Denies a waiting request, with a note. */
   async deny(decision: Decision): Promise<AccessRequest> {
     const { id, note, credentials } = decision;
-    const user = credentials.principal.userEntityRef;
+    const user = userOf(credentials);
     await this.authorize(id, credentials, 'deny');
     const denied = await this.options.store.transition(id, async current => {
       if (current.status !== 'requested') {
@@ -175,7 +184,7 @@ export class AccessService {
    */
   async revoke(decision: Decision): Promise<AccessRequest> {
     const { id, note, credentials } = decision;
-    const user = credentials.principal.userEntityRef;
+    const user = userOf(credentials);
     await this.authorize(id, credentials, 'revoke');
     const { store, warehouse, history, notifier } = this.options;
     const attempt: { failed?: StoredAccessRequest } = {};
@@ -333,7 +342,7 @@ export class AccessService {
       await this.options.history.refused(
         {
           ...event,
-          actor: credentials.principal.userEntityRef,
+          actor: userOf(credentials),
           product: request.product,
         },
         error as Error,
@@ -363,7 +372,7 @@ export class AccessService {
       );
       return;
     }
-    const user = credentials.principal.userEntityRef;
+    const user = userOf(credentials);
     const groups = await this.options.catalog.groupsOf(user, credentials);
     if (!groups.includes(consumer.ref)) {
       throw new NotAllowedError(
