@@ -53,7 +53,8 @@ function definitionHash(def: BuildDefinition): string {
 
 /**
  * A build step for each port that is new, changed, of another kind than
- * declared, or whose columns were altered by hand since its last build.
+ * declared, whose columns were altered by hand since its last build, or
+ * whose model's inputs are not recorded yet.
  */
 export async function planPortBuilds(
   ctx: ProvisionContext,
@@ -67,6 +68,9 @@ export async function planPortBuilds(
     const upToDate =
       row &&
       row.definition_hash === hash &&
+      // A model port built before its inputs were recorded is built again,
+      // which records them: its refreshes check the model against them.
+      (!definition.model || row.model_inputs !== null) &&
       (await relationKind(trx, spec.schema, port.name)) ===
         (port.type === 'postgres-table' ? 'r' : 'v') &&
       columnDrift(port.columns, await readColumns(trx, spec.schema, port.name))
