@@ -10,7 +10,9 @@ import {
 } from '@backstage/backend-test-utils';
 import authPlugin from '@backstage/plugin-auth-backend';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
   dataProductPermissions,
   type DataProductEntityV1alpha1,
@@ -26,6 +28,7 @@ import {
   type TestWarehouse,
 } from '@dataproducts/plugin-data-products-node/testUtils';
 import permissionModuleDataProductsPolicy from '@dataproducts/plugin-permission-backend-module-data-products';
+import scaffolderModuleDataProducts from '@dataproducts/plugin-scaffolder-backend-module-data-products';
 import path from 'node:path';
 import request from 'supertest';
 import { databasePerPlugin } from './__testUtils__/databasePerPlugin';
@@ -34,7 +37,8 @@ import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
 // Data product governance as the portal runs it: users sign in through the
 // real auth backend (demo-user sign-in), the real permission backend asks
 // the data products policy, and the data products backend applies its
-// conditions; the warehouse is real PostgreSQL with the demo provisioned.
+// conditions, for the registry's routes and for the scaffolder's tasks; the
+// warehouse is real PostgreSQL with the demo provisioned.
 
 jest.setTimeout(180_000);
 
@@ -81,8 +85,40 @@ describe('data product governance with real users and the real policy', () => {
     await provisionDemo(warehouse.engine);
 
     // Erin is in EMEA Sales, a child group of Sales: an owner of Sales'
-    // products through the parent group.
+    // products through the parent group. The template runs one action on a
+    // product, as the user who starts the task.
     fixtures.setContent({
+      'operations.yaml': `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: data-product-operations
+spec:
+  owner: group:data-platform
+  type: data-product
+  parameters:
+    - properties:
+        operation: { type: string, enum: [refresh, revoke, decommission] }
+        product: { type: string }
+  steps:
+    - id: refresh
+      if: "\${{ parameters.operation === 'refresh' }}"
+      action: dataproduct:refresh
+      input:
+        product: "\${{ parameters.product }}"
+    - id: revoke
+      if: "\${{ parameters.operation === 'revoke' }}"
+      action: dataproduct:revoke
+      input:
+        product: "\${{ parameters.product }}"
+        port: customers
+        consumer: marketing-customer-360
+    - id: decommission
+      if: "\${{ parameters.operation === 'decommission' }}"
+      action: dataproduct:decommission
+      input:
+        product: "\${{ parameters.product }}"
+        force: true
+`,
       'emea.yaml': `apiVersion: backstage.io/v1alpha1
 kind: Group
 metadata: { name: emea-sales }
@@ -121,13 +157,16 @@ spec: { memberOf: [emea-sales] }
             },
             catalog: {
               processingInterval: { seconds: 1 },
-              rules: [{ allow: ['Domain', 'Group', 'User', 'Location'] }],
+              rules: [
+                { allow: ['Domain', 'Group', 'User', 'Location', 'Template'] },
+              ],
               locations: [
                 {
                   type: 'file',
                   target: path.join(ROOT, 'catalog-info/org.yaml'),
                 },
                 { type: 'file', target: fixtures.resolve('emea.yaml') },
+                { type: 'file', target: fixtures.resolve('operations.yaml') },
               ],
             },
           },
@@ -140,6 +179,9 @@ spec: { memberOf: [emea-sales] }
         authPlugin,
         authModuleDemoUserSignIn,
         catalogPlugin,
+        catalogModuleTemplateKind,
+        scaffolderPlugin,
+        scaffolderModuleDataProducts,
         permissionPlugin,
         permissionModuleDataProductsPolicy,
         dataProductsPlugin,
@@ -159,6 +201,19 @@ spec: { memberOf: [emea-sales] }
           .set('x-portal-user', user);
       }
       tokens[user.split('/')[1]] = res.body.backstageIdentity.token;
+    }
+
+    // The catalog reads the template with the organisation, or soon after.
+    while (
+      (
+        await request(server)
+          .get(
+            '/api/catalog/entities/by-name/template/default/data-product-operations',
+          )
+          .set(as('ana.sales'))
+      ).status !== 200
+    ) {
+      await new Promise(resolve => setTimeout(resolve, 250));
     }
 
     // Each team registers its product (creating needs dataproduct.create and
@@ -358,5 +413,63 @@ spec: { memberOf: [emea-sales] }
     ).toMatchObject({
       description: 'Curated by the data platform team.',
     });
+  });
+
+  /** Runs the operations template as `user`; resolves with the task's status and log. */
+  async function runTask(user: string, operation: string, product: string) {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set(as(user))
+      .send({
+        templateRef: 'template:default/data-product-operations',
+        values: { operation, product },
+      });
+    expect(created.status).toBe(201);
+    let task = { status: 'open' };
+    while (!['completed', 'failed', 'cancelled'].includes(task.status)) {
+      await new Promise(resolve => setTimeout(resolve, 250));
+      task = (
+        await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+          .set(as(user))
+      ).body;
+    }
+    const events = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+      .set(as(user));
+    const log = (events.body as Array<{ body: { message?: string } }>)
+      .map(event => event.body.message ?? '')
+      .join('\n');
+    return { status: task.status, log };
+  }
+
+  it("fails another team's scaffolder tasks naming the permission, leaving the warehouse as it was", async () => {
+    const before = await catalogSnapshot(warehouse.knex, warehouse.prefix);
+    for (const [operation, permission] of [
+      ['decommission', 'dataproduct.decommission'],
+      ['revoke', 'dataproduct.access.revoke'],
+      ['refresh', 'dataproduct.refresh'],
+    ]) {
+      const task = await runTask(
+        'mark.marketing',
+        operation,
+        'sales-crm-customers',
+      );
+      expect(task.status).toBe('failed');
+      expect(task.log).toContain(
+        `data product dataproduct:default/sales-crm-customers: permission ${permission} was denied`,
+      );
+    }
+    expect(await catalogSnapshot(warehouse.knex, warehouse.prefix)).toEqual(
+      before,
+    );
+
+    const refreshed = await runTask(
+      'ana.sales',
+      'refresh',
+      'sales-crm-customers',
+    );
+    expect(refreshed).toMatchObject({ status: 'completed' });
+    expect(refreshed.log).toContain('Refreshed sales_crm.customers');
   });
 });
