@@ -1,5 +1,6 @@
 /**
- * The data product warehouse engine: provisions data products in PostgreSQL.
+ * The data product warehouse engine: provisions data products in PostgreSQL;
+ * and the data-product permission resource, rules and conditions.
  *
  * @packageDocumentation
  */
