@@ -13,3 +13,8 @@ export {
   createCatalogProductResolver,
   type ProductResolver,
 } from './actions/resolver';
+export {
+  createProductDefinitions,
+  ProductAuthorization,
+  type ProductDefinitions,
+} from './actions/authorization';
