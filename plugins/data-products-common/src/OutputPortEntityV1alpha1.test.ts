@@ -107,6 +107,11 @@ describe('validateOutputPortEntity', () => {
       'spec.access: "open" must be one of public, restricted, private, unrestricted',
     ],
     [
+      'unknown refresh strategy',
+      port({ refreshStrategy: 'truncate' }),
+      'spec.refreshStrategy: "truncate" must be one of swap, delete-insert',
+    ],
+    [
       'owner of a wrong kind',
       port({ owner: 'domain:x' }),
       'spec.owner: "domain:x" is not a valid entity reference',

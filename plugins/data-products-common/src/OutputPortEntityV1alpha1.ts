@@ -29,6 +29,14 @@ export type OutputPortAccess =
   | 'private'
   | 'unrestricted';
 
+/**
+ * How a table port's rows are replaced on each build (`spec.refreshStrategy`):
+ * `swap` builds beside and swaps in (the default); `delete-insert` replaces
+ * the rows in one transaction, safe for REPEATABLE READ and SERIALIZABLE
+ * readers.
+ */
+export type OutputPortRefreshStrategy = 'swap' | 'delete-insert';
+
 /** One column of an output port's contract. */
 export type OutputPortColumn = {
   name: string;
@@ -51,6 +59,7 @@ export interface OutputPortEntityV1alpha1 extends Entity {
     name: string;
     type: OutputPortType;
     access?: OutputPortAccess;
+    refreshStrategy?: OutputPortRefreshStrategy;
     owner?: string;
     /** The operational table (`schema.table`) a 1:1 source-aligned port exposes. */
     source?: string;

@@ -83,8 +83,7 @@ export function checkEntityName(value: unknown, what: string): string {
  * for table ports only (a view is live and never refreshed).
  */
 function checkRefreshStrategy(port: OutputPortEntityV1alpha1): RefreshStrategy {
-  // Not in the OutputPort kind's type yet: read as the entity gives it.
-  const value = (port.spec as { refreshStrategy?: unknown }).refreshStrategy;
+  const value: unknown = port.spec.refreshStrategy;
   if (value === undefined) {
     return REFRESH_STRATEGIES[0];
   }
