@@ -11,6 +11,7 @@ import {
 } from '@dataproducts/plugin-data-products-node';
 import { createAccessGovernance, readExpirySchedule } from './access';
 import { applyDatabaseMigrations } from './database/migrations';
+import { createModelCheckRouter } from './models';
 import { addDataProductResourceType } from './permissions';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
@@ -107,6 +108,9 @@ export const dataProductsPlugin = createBackendPlugin({
           registry,
         });
         httpRouter.use(createRegistryRouter({ registry, httpAuth }));
+        httpRouter.use(
+          createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
+        );
       },
     });
   },

@@ -45,3 +45,7 @@ export {
 } from './engine/connection';
 export type { WarehouseConfig } from './engine/connection';
 export * from './permissions';
+export {
+  createCatalogProductResolver,
+  type ProductResolver,
+} from './catalog/productResolver';

@@ -12,7 +12,7 @@ export { createRegisterAction } from './actions/register';
 export {
   createCatalogProductResolver,
   type ProductResolver,
-} from './actions/resolver';
+} from '@dataproducts/plugin-data-products-node';
 export {
   createProductDefinitions,
   ProductAuthorization,

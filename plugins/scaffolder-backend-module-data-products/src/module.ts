@@ -17,7 +17,7 @@ import { createDecommissionAction } from './actions/decommission';
 import { createProvisionAction } from './actions/provision';
 import { createRefreshAction } from './actions/refresh';
 import { createRegisterAction } from './actions/register';
-import { createCatalogProductResolver } from './actions/resolver';
+import { createCatalogProductResolver } from '@dataproducts/plugin-data-products-node';
 
 /** Adds the `dataproduct:*` actions to the scaffolder. */
 export const scaffolderModuleDataProducts = createBackendModule({

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ProductAuthorization } from '../actions/authorization';
 import { createProvisionAction } from '../actions/provision';
-import { createCatalogProductResolver } from '../actions/resolver';
+import { createCatalogProductResolver } from '@dataproducts/plugin-data-products-node';
 
 /** The entities of a YAML file of the repository, as the catalog holds them. */
 function repositoryEntities(file: string): Entity[] {

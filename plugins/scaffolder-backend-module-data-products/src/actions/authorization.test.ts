@@ -25,7 +25,7 @@ import { ProductAuthorization } from './authorization';
 import { createDecommissionAction } from './decommission';
 import { createProvisionAction } from './provision';
 import { createRefreshAction } from './refresh';
-import { createCatalogProductResolver } from './resolver';
+import { createCatalogProductResolver } from '@dataproducts/plugin-data-products-node';
 
 jest.setTimeout(180_000);
 

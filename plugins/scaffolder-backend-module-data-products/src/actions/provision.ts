@@ -13,7 +13,7 @@ import type {
 } from '@dataproducts/plugin-data-products-node';
 import type { ProductAuthorization } from './authorization';
 import { examples } from './provision.examples';
-import type { ProductResolver } from './resolver';
+import type { ProductResolver } from '@dataproducts/plugin-data-products-node';
 import {
   portResultsSchema,
   type EntityInput,

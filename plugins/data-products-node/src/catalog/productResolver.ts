@@ -13,7 +13,7 @@ import {
   OutputPortEntityV1alpha1,
   parseDataProductRef,
 } from '@dataproducts/plugin-data-products-common';
-import type { ResolvedInput } from '@dataproducts/plugin-data-products-node';
+import type { ResolvedInput } from '../engine/types';
 
 /**
  * Looks data products up where they are defined (the catalog in the backend,

@@ -12,7 +12,7 @@ import {
 } from '@dataproducts/plugin-data-products-node/testUtils';
 import { allowEverything, demoEntities } from '../__testUtils__/warehouse';
 import { createProvisionAction } from './provision';
-import { createCatalogProductResolver } from './resolver';
+import { createCatalogProductResolver } from '@dataproducts/plugin-data-products-node';
 
 jest.setTimeout(120_000);
 

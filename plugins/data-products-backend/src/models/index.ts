@@ -1,0 +1,4 @@
+export {
+  createModelCheckRouter,
+  MODEL_CHECK_BODY_LIMIT,
+} from './createModelCheckRouter';
