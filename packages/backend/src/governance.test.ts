@@ -62,8 +62,11 @@ function registration(
 
 describe('data product governance with real users and the real policy', () => {
   let warehouse: TestWarehouse;
-  // Before TestDatabases registers its own clean-up, which closes the connections.
+  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  // Before TestDatabases registers its own clean-up, which closes the
+  // connections: the backend stops first (its task workers poll them).
   afterAll(async () => {
+    await backend?.stop();
     await warehouse?.cleanup();
   });
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
@@ -137,7 +140,7 @@ spec: { memberOf: [emea-sales] }
       'erin.emea',
     ].map(name => `user:default/${name}`);
 
-    const backend = await startTestBackend({
+    backend = await startTestBackend({
       features: [
         authServiceFactory,
         httpAuthServiceFactory,
@@ -255,6 +258,66 @@ spec: { memberOf: [emea-sales] }
     );
   }
 
+  /** Runs the operations template as `user`; resolves with the task's status and log. */
+  async function runTask(user: string, operation: string, product: string) {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set(as(user))
+      .send({
+        templateRef: 'template:default/data-product-operations',
+        values: { operation, product },
+      });
+    expect(created.status).toBe(201);
+    let task = { status: 'open' };
+    while (!['completed', 'failed', 'cancelled'].includes(task.status)) {
+      await new Promise(resolve => setTimeout(resolve, 250));
+      task = (
+        await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+          .set(as(user))
+      ).body;
+    }
+    const events = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+      .set(as(user));
+    const log = (events.body as Array<{ body: { message?: string } }>)
+      .map(event => event.body.message ?? '')
+      .join('\n');
+    return { status: task.status, log };
+  }
+
+  // First: the scaffolder keeps polling a task's events for a moment after
+  // it ends, and the tests after this one give it that moment before the
+  // databases close.
+  it("fails another team's scaffolder tasks naming the permission, leaving the warehouse as it was", async () => {
+    const before = await catalogSnapshot(warehouse.knex, warehouse.prefix);
+    for (const [operation, permission] of [
+      ['decommission', 'dataproduct.decommission'],
+      ['revoke', 'dataproduct.access.revoke'],
+      ['refresh', 'dataproduct.refresh'],
+    ]) {
+      const task = await runTask(
+        'mark.marketing',
+        operation,
+        'sales-crm-customers',
+      );
+      expect(task.status).toBe('failed');
+      expect(task.log).toContain(
+        `data product dataproduct:default/sales-crm-customers: permission ${permission} was denied`,
+      );
+    }
+    expect(await catalogSnapshot(warehouse.knex, warehouse.prefix)).toEqual(
+      before,
+    );
+
+    const refreshed = await runTask(
+      'ana.sales',
+      'refresh',
+      'sales-crm-customers',
+    );
+    expect(refreshed).toMatchObject({ status: 'completed' });
+    expect(refreshed.log).toContain('Refreshed sales_crm.customers');
+  });
   it('stores what each owner registered, with the status the warehouse shows', async () => {
     for (const [user, name] of [
       ['ana.sales', 'sales-crm-customers'],
@@ -413,63 +476,5 @@ spec: { memberOf: [emea-sales] }
     ).toMatchObject({
       description: 'Curated by the data platform team.',
     });
-  });
-
-  /** Runs the operations template as `user`; resolves with the task's status and log. */
-  async function runTask(user: string, operation: string, product: string) {
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set(as(user))
-      .send({
-        templateRef: 'template:default/data-product-operations',
-        values: { operation, product },
-      });
-    expect(created.status).toBe(201);
-    let task = { status: 'open' };
-    while (!['completed', 'failed', 'cancelled'].includes(task.status)) {
-      await new Promise(resolve => setTimeout(resolve, 250));
-      task = (
-        await request(server)
-          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
-          .set(as(user))
-      ).body;
-    }
-    const events = await request(server)
-      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-      .set(as(user));
-    const log = (events.body as Array<{ body: { message?: string } }>)
-      .map(event => event.body.message ?? '')
-      .join('\n');
-    return { status: task.status, log };
-  }
-
-  it("fails another team's scaffolder tasks naming the permission, leaving the warehouse as it was", async () => {
-    const before = await catalogSnapshot(warehouse.knex, warehouse.prefix);
-    for (const [operation, permission] of [
-      ['decommission', 'dataproduct.decommission'],
-      ['revoke', 'dataproduct.access.revoke'],
-      ['refresh', 'dataproduct.refresh'],
-    ]) {
-      const task = await runTask(
-        'mark.marketing',
-        operation,
-        'sales-crm-customers',
-      );
-      expect(task.status).toBe('failed');
-      expect(task.log).toContain(
-        `data product dataproduct:default/sales-crm-customers: permission ${permission} was denied`,
-      );
-    }
-    expect(await catalogSnapshot(warehouse.knex, warehouse.prefix)).toEqual(
-      before,
-    );
-
-    const refreshed = await runTask(
-      'ana.sales',
-      'refresh',
-      'sales-crm-customers',
-    );
-    expect(refreshed).toMatchObject({ status: 'completed' });
-    expect(refreshed.log).toContain('Refreshed sales_crm.customers');
   });
 });
