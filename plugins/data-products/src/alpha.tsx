@@ -11,15 +11,21 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { DataProductsAccessClient } from '@dataproducts/plugin-data-products-common';
+import LockOpenIcon from '@material-ui/icons/LockOpen';
 import StorageIcon from '@material-ui/icons/Storage';
-import { DataProductsClient, dataProductsApiRef } from './api';
+import {
+  DataProductsClient,
+  dataProductsAccessApiRef,
+  dataProductsApiRef,
+} from './api';
 import {
   hasLineage,
   hasModel,
   isDataProduct,
   isOutputPort,
 } from './lib/relations';
-import { rootRouteRef } from './routes';
+import { myAccessRouteRef, rootRouteRef } from './routes';
 import { dataProductFormFields } from './scaffolder';
 
 const isProductOrPort = (entity: Parameters<typeof isDataProduct>[0]) =>
@@ -36,6 +42,18 @@ const dataProductsApi = ApiBlueprint.make({
     }),
 });
 
+/** The client of the access requests, port readers and product history. */
+const dataProductsAccessApi = ApiBlueprint.make({
+  name: 'access',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsAccessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsAccessClient({ discoveryApi, fetchApi }),
+    }),
+});
+
 /** The data products explorer at `/data-products`, with a nav item. */
 const dataProductsPage = PageBlueprint.make({
   params: {
@@ -45,6 +63,19 @@ const dataProductsPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/DataProductsPage').then(m => <m.DataProductsPage />),
+  },
+});
+
+/** "My access" at `/my-access`, with a nav item: my requests and what I can read. */
+const myAccessPage = PageBlueprint.make({
+  name: 'my-access',
+  params: {
+    path: '/my-access',
+    title: 'My access',
+    icon: <LockOpenIcon />,
+    routeRef: myAccessRouteRef,
+    loader: () =>
+      import('./components/MyAccessPage').then(m => <m.MyAccessPage />),
   },
 });
 
@@ -93,6 +124,16 @@ const consumersCard = EntityCardBlueprint.make({
   },
 });
 
+/** Who can read a port and the requests for it, with Request access, on DataProduct and OutputPort pages. */
+const accessCard = EntityCardBlueprint.make({
+  name: 'access',
+  params: {
+    type: 'content',
+    filter: isProductOrPort,
+    loader: () => import('./components/AccessCard').then(m => <m.AccessCard />),
+  },
+});
+
 /** The lineage graph, on DataProduct and OutputPort pages and on the pages of the source tables products read. */
 const lineageCard = EntityCardBlueprint.make({
   name: 'lineage',
@@ -128,30 +169,49 @@ const modelContent = EntityContentBlueprint.make({
   },
 });
 
+/** The History tab: every change to a product and its access, on DataProduct pages. */
+const historyContent = EntityContentBlueprint.make({
+  name: 'history',
+  params: {
+    path: 'history',
+    title: 'History',
+    filter: isDataProduct,
+    loader: () =>
+      import('./components/HistoryContent').then(m => <m.HistoryContent />),
+  },
+});
+
 /**
  * The data products plugin for the new frontend system: entity cards and
- * tabs for DataProduct and OutputPort pages, the explorer page and its nav item.
+ * tabs for DataProduct and OutputPort pages, the explorer and "My access"
+ * pages with their nav items.
  *
  * @alpha
  */
-const dataProductsPlugin: OverridableFrontendPlugin<{ root: RouteRef }> =
-  createFrontendPlugin({
-    pluginId: 'data-products',
-    title: 'Data products',
-    icon: <StorageIcon />,
-    routes: { root: rootRouteRef },
-    extensions: [
-      dataProductsApi,
-      dataProductsPage,
-      outputPortsCard,
-      outputPortSchemaCard,
-      inputsCard,
-      consumersCard,
-      lineageCard,
-      lineageContent,
-      modelContent,
-      ...dataProductFormFields,
-    ],
-  });
+const dataProductsPlugin: OverridableFrontendPlugin<{
+  root: RouteRef;
+  myAccess: RouteRef;
+}> = createFrontendPlugin({
+  pluginId: 'data-products',
+  title: 'Data products',
+  icon: <StorageIcon />,
+  routes: { root: rootRouteRef, myAccess: myAccessRouteRef },
+  extensions: [
+    dataProductsApi,
+    dataProductsAccessApi,
+    dataProductsPage,
+    myAccessPage,
+    outputPortsCard,
+    outputPortSchemaCard,
+    inputsCard,
+    consumersCard,
+    accessCard,
+    lineageCard,
+    lineageContent,
+    modelContent,
+    historyContent,
+    ...dataProductFormFields,
+  ],
+});
 
 export default dataProductsPlugin;

@@ -1,14 +1,19 @@
 /**
  * Data product pages for Backstage: output ports with live status, schema,
- * inputs, consumers, lineage and a data product explorer.
+ * inputs, consumers, lineage, access requests and history, a data product
+ * explorer and a "My access" page.
  *
  * Components for apps with an `EntityPage.tsx` (legacy frontend system); the
  * new frontend system uses the plugin from `./alpha`.
  *
  * @packageDocumentation
  */
-export { dataProductsPlugin, DataProductsPage } from './plugin';
-export { dataProductsApiRef, DataProductsClient } from './api';
+export { dataProductsPlugin, DataProductsPage, MyAccessPage } from './plugin';
+export {
+  dataProductsApiRef,
+  dataProductsAccessApiRef,
+  DataProductsClient,
+} from './api';
 export type { DataProductsApi, LineageOptions } from './api';
 export { OutputPortsCard as EntityOutputPortsCard } from './components/OutputPortsCard';
 export { OutputPortSchemaCard as EntityOutputPortSchemaCard } from './components/OutputPortSchemaCard';
@@ -20,6 +25,10 @@ export {
   LineageGraph,
 } from './components/LineageGraph';
 export { ModelContent as EntityDataProductModelContent } from './components/ModelContent';
+export { AccessCard as EntityDataProductAccessCard } from './components/AccessCard';
+export { HistoryContent as EntityDataProductHistoryContent } from './components/HistoryContent';
+export { RequestAccessButton } from './components/RequestAccess';
+export type { RequestAccessButtonProps } from './components/RequestAccess';
 export {
   isDataProduct,
   isOutputPort,

@@ -7,6 +7,7 @@ import {
   DataProductsPage,
   EntityDataProductInputsCard,
   EntityOutputPortsCard,
+  MyAccessPage,
   dataProductsApiRef,
   dataProductsPlugin,
   isDataProduct,
@@ -53,7 +54,9 @@ describe('legacy frontend system exports', () => {
     expect(dataProductsPlugin.getId()).toBe('data-products');
     expect([...dataProductsPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.data-products.api',
+      'plugin.data-products.access',
     ]);
     expect(DataProductsPage).toBeDefined();
+    expect(MyAccessPage).toBeDefined();
   });
 });

@@ -6,9 +6,15 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { DataProductsClient, dataProductsApiRef } from './api';
+import { DataProductsAccessClient } from '@dataproducts/plugin-data-products-common';
+import {
+  DataProductsClient,
+  dataProductsAccessApiRef,
+  dataProductsApiRef,
+} from './api';
 import { DataProductsPage as DataProductsPageContent } from './components/DataProductsPage';
-import { rootRouteRef } from './routes';
+import { MyAccessPage as MyAccessPageContent } from './components/MyAccessPage';
+import { myAccessRouteRef, rootRouteRef } from './routes';
 
 /** The data products plugin for apps on the legacy frontend system. */
 export const dataProductsPlugin = createPlugin({
@@ -20,8 +26,14 @@ export const dataProductsPlugin = createPlugin({
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsClient({ discoveryApi, fetchApi }),
     }),
+    createApiFactory({
+      api: dataProductsAccessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsAccessClient({ discoveryApi, fetchApi }),
+    }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, myAccess: myAccessRouteRef },
 });
 
 /** The data products explorer with its page header, for legacy apps. */
@@ -40,5 +52,27 @@ export const DataProductsPage = dataProductsPlugin.provide(
     name: 'DataProductsPage',
     component: async () => DataProductsExplorer,
     mountPoint: rootRouteRef,
+  }),
+);
+
+/** "My access" with its page header, for legacy apps. */
+export function MyAccessExplorer() {
+  return (
+    <Page themeId="tool">
+      <Header
+        title="My access"
+        subtitle="Your access requests and the output ports you can read"
+      />
+      <MyAccessPageContent />
+    </Page>
+  );
+}
+
+/** The "My access" page, to mount at `/my-access` in a legacy app. */
+export const MyAccessPage = dataProductsPlugin.provide(
+  createRoutableExtension({
+    name: 'MyAccessPage',
+    component: async () => MyAccessExplorer,
+    mountPoint: myAccessRouteRef,
   }),
 );

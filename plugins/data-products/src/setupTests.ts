@@ -7,3 +7,7 @@ class ResizeObserverStub {
   disconnect() {}
 }
 (globalThis as any).ResizeObserver ??= ResizeObserverStub;
+
+// The first entity page of a test file compiles every lazily loaded card it
+// shows, which on a busy machine takes longer than jest's default 5 s.
+jest.setTimeout(30_000);

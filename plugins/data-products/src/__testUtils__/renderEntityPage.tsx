@@ -1,12 +1,34 @@
-import type { Entity } from '@backstage/catalog-model';
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import {
+  type Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
+import {
+  type PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
+import type { DataProductsAccessApi } from '@dataproducts/plugin-data-products-common';
+import {
+  type EntityPresentationApi,
+  defaultEntityPresentation,
+  entityPresentationApiRef,
+} from '@backstage/plugin-catalog-react';
 import {
   catalogApiMock,
   createTestEntityPage,
 } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import dataProductsPlugin from '../alpha';
-import { DataProductsApi, dataProductsApiRef } from '../api';
+import {
+  DataProductsApi,
+  dataProductsAccessApiRef,
+  dataProductsApiRef,
+} from '../api';
 import { allEntities } from './fixtures';
 
 /** A data products API whose calls fail unless a test gives them an answer. */
@@ -29,16 +51,92 @@ export function mockDataProductsApi(
   };
 }
 
+/** An access API with no readers, requests or history, whose writes fail unless a test gives them an answer. */
+export function mockAccessApi(
+  overrides: Partial<DataProductsAccessApi> = {},
+): DataProductsAccessApi {
+  const unanswered = (call: string) =>
+    jest.fn(async () => {
+      throw new Error(`no answer to ${call} in this test`);
+    });
+  return {
+    requestAccess: unanswered('requestAccess'),
+    listAccessRequests: jest.fn(async () => []),
+    approveAccessRequest: unanswered('approveAccessRequest'),
+    denyAccessRequest: unanswered('denyAccessRequest'),
+    revokeAccessRequest: unanswered('revokeAccessRequest'),
+    getPortAccess: jest.fn(async () => ({ readers: [], pending: [] })),
+    getProductHistory: jest.fn(async () => []),
+    getMyAccess: jest.fn(async () => ({ requests: [], readable: [] })),
+    ...overrides,
+  };
+}
+
+/**
+ * Presents entities by their titles and display names, as the catalog
+ * plugin's presentation API does in the app, from the test's entities.
+ */
+export function presentationOf(entities: Entity[]): EntityPresentationApi {
+  return {
+    forEntity(entityOrRef, context) {
+      const ref =
+        typeof entityOrRef === 'string'
+          ? stringifyEntityRef(parseEntityRef(entityOrRef, context))
+          : stringifyEntityRef(entityOrRef);
+      const snapshot = defaultEntityPresentation(
+        entities.find(e => stringifyEntityRef(e) === ref) ?? entityOrRef,
+        context,
+      );
+      return { snapshot, promise: Promise.resolve(snapshot) };
+    },
+  };
+}
+
+/** What else an entity page test needs: the access API, the permissions granted, the signed-in user. */
+export interface EntityPageOptions {
+  accessApi?: DataProductsAccessApi;
+  /** The permission API, e.g. {@link permissionsAllowing}; every permission is allowed when absent. */
+  permissionApi?: PermissionApi;
+  /** The user's ownership refs (their user and groups). */
+  ownershipEntityRefs?: string[];
+}
+
+/** A permission API that allows exactly the named permissions, or every one; `authorize` is a jest mock. */
+export function permissionsAllowing(allowed?: string[]) {
+  return {
+    authorize: jest.fn(async (request: EvaluatePermissionRequest) => ({
+      result:
+        !allowed || allowed.includes(request.permission.name)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    })),
+  };
+}
+
 /** Renders an entity page with every card and tab of the plugin that matches the entity. */
 export function renderEntityPage(
   entity: Entity,
   api: DataProductsApi = mockDataProductsApi(),
   entities: Entity[] = allEntities,
+  options: EntityPageOptions = {},
 ) {
   return renderTestApp({
     features: [dataProductsPlugin],
     extensions: [createTestEntityPage({ entity })],
-    apis: [catalogApiMock({ entities }), [dataProductsApiRef, api]],
+    apis: [
+      catalogApiMock({ entities }),
+      [entityPresentationApiRef, presentationOf(entities)],
+      [dataProductsApiRef, api],
+      [dataProductsAccessApiRef, options.accessApi ?? mockAccessApi()],
+      [permissionApiRef, options.permissionApi ?? permissionsAllowing()],
+      mockApis.identity({
+        userEntityRef: 'user:default/mark.marketing',
+        ownershipEntityRefs: options.ownershipEntityRefs ?? [
+          'user:default/mark.marketing',
+          'group:default/marketing',
+        ],
+      }),
+    ],
   });
 }
 

@@ -1,3 +1,4 @@
 export { dataProductsApiRef } from './DataProductsApi';
 export type { DataProductsApi, LineageOptions } from './DataProductsApi';
 export { DataProductsClient } from './DataProductsClient';
+export { dataProductsAccessApiRef } from './DataProductsAccessApi';

@@ -42,7 +42,7 @@ describe('InputsCard', () => {
 
   it('does not render on an output port page', async () => {
     renderEntityPage(crmCustomersPort, undefined, allEntities);
-    expect(await screen.findByText(/Consumers/)).toBeInTheDocument();
+    expect(await findCard(/^Consumers/)).toBeDefined();
     await waitFor(() => expect(screen.queryByText(/^Inputs/)).toBeNull());
   });
 });

@@ -64,7 +64,7 @@ describe('OutputPortsCard', () => {
   it('does not render on an output port page', async () => {
     const api = mockDataProductsApi();
     renderEntityPage(crmCustomersPort, api);
-    expect(await screen.findByText(/Consumers/)).toBeInTheDocument();
+    expect(await findCard(/^Consumers/)).toBeDefined();
     await waitFor(() => expect(screen.queryByText('Output ports')).toBeNull());
     expect(api.getProductStatus).not.toHaveBeenCalled();
   });

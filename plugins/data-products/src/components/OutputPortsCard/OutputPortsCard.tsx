@@ -25,6 +25,7 @@ import type {
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef } from '../../api';
+import { accessLevelOf } from '../../lib/access';
 import { errorMessage } from '../../lib/errors';
 import { portTypeLabel } from '../../lib/relations';
 import { PortStatusLabel, formatTimestamp } from '../StatusChip';
@@ -47,7 +48,7 @@ const columns: TableColumn<PortRow>[] = [
     ),
   },
   { title: 'Type', render: row => portTypeLabel(row.port.spec.type) },
-  { title: 'Access', render: row => row.port.spec.access ?? 'restricted' },
+  { title: 'Access', render: row => accessLevelOf(row.port) },
   { title: 'Location', field: 'location' },
   {
     title: 'Status',

@@ -1,10 +1,15 @@
 import {
+  StatusAborted,
   StatusError,
   StatusOK,
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import type { OutputPortStatus } from '@dataproducts/plugin-data-products-common';
+import type {
+  AccessEvent,
+  AccessRequestStatus,
+  OutputPortStatus,
+} from '@dataproducts/plugin-data-products-common';
 
 /** The live state of one output port in words, with a status light. */
 export function PortStatusLabel(props: {
@@ -25,6 +30,30 @@ export function PortStatusLabel(props: {
     );
   }
   return <StatusOK>provisioned</StatusOK>;
+}
+
+/** Where an access request stands, in words, with a status light. */
+export function AccessStatusLabel(props: { status: AccessRequestStatus }) {
+  const { status } = props;
+  switch (status) {
+    case 'granted':
+      return <StatusOK>granted</StatusOK>;
+    case 'requested':
+      return <StatusPending>waiting for approval</StatusPending>;
+    case 'failed':
+      return <StatusError>failed</StatusError>;
+    default:
+      return <StatusAborted>{status}</StatusAborted>;
+  }
+}
+
+/** Whether a recorded change succeeded, with a status light. */
+export function OutcomeLabel(props: { outcome: AccessEvent['outcome'] }) {
+  return props.outcome === 'succeeded' ? (
+    <StatusOK>succeeded</StatusOK>
+  ) : (
+    <StatusError>failed</StatusError>
+  );
 }
 
 /** A timestamp shown in the reader's locale. */

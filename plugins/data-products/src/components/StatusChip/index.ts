@@ -1,1 +1,6 @@
-export { PortStatusLabel, formatTimestamp } from './StatusChip';
+export {
+  AccessStatusLabel,
+  OutcomeLabel,
+  PortStatusLabel,
+  formatTimestamp,
+} from './StatusChip';

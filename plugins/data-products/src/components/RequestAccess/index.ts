@@ -1,0 +1,2 @@
+export { RequestAccessButton } from './RequestAccessButton';
+export type { RequestAccessButtonProps } from './RequestAccessButton';
