@@ -14,24 +14,46 @@ import {
 const isObject = (value: unknown): value is Record<string, any> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** How deep a registration may nest; entities nest a few levels. */
+const MAX_DEPTH = 32;
+
 /**
- * Paths of the strings in a body that hold a NUL character, which no
- * PostgreSQL text (nor an entity) can store.
+ * What no entity can hold, walked without recursion so that no body can
+ * exhaust the stack: strings (or keys) with a NUL character, which no
+ * PostgreSQL text can store, and nesting deeper than {@link MAX_DEPTH}.
  */
-function nulCharacterPaths(value: unknown, path: string): string[] {
-  if (typeof value === 'string') {
-    return value.includes('\u0000') ? [path] : [];
+function unstorable(body: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const nul: string[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [
+    { value: body, path: '', depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) nul.push(path);
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth === MAX_DEPTH) {
+        problems.push(
+          `${path} nests deeper than ${MAX_DEPTH} levels; no entity field does`,
+        );
+        continue;
+      }
+      for (const [key, item] of Object.entries(value)) {
+        const itemPath = Array.isArray(value)
+          ? `${path}[${key}]`
+          : `${path ? `${path}.` : ''}${key}`;
+        if (key.includes('\u0000')) nul.push(`${itemPath} (a key)`);
+        stack.push({ value: item, path: itemPath, depth: depth + 1 });
+      }
+    }
   }
-  if (Array.isArray(value)) {
-    return value.flatMap((item, i) => nulCharacterPaths(item, `${path}[${i}]`));
+  if (nul.length > 0) {
+    problems.push(
+      `${nul.sort().join(', ')} must not hold a NUL character (\\u0000)`,
+    );
   }
-  if (isObject(value)) {
-    return Object.entries(value).flatMap(([key, item]) => [
-      ...(key.includes('\u0000') ? [`${path} (a key)`] : []),
-      ...nulCharacterPaths(item, path ? `${path}.${key}` : key),
-    ]);
-  }
-  return [];
+  return problems;
 }
 
 function namespaceProblems(what: string, entity: Record<string, any>) {
@@ -162,7 +184,7 @@ export function checkRegistration(
     );
   }
   const { product, ports, ...rest } = body;
-  const nul = nulCharacterPaths({ product, ports }, '');
+  const unfit = unstorable({ product, ports });
   const problems = [
     ...Object.keys(rest).map(
       key =>
@@ -172,8 +194,8 @@ export function checkRegistration(
           key === 'status' ? ' (the status is read from the warehouse)' : ''
         }`,
     ),
-    ...(nul.length > 0
-      ? [`${nul.join(', ')} must not hold a NUL character (\\u0000)`]
+    ...(unfit.length > 0
+      ? unfit
       : [...productProblems(name, product), ...portProblems(name, ports)]),
   ];
   if (problems.length > 0) {

@@ -165,6 +165,20 @@ describe('registry HTTP API', () => {
     );
     expect(notJson.body.error.stack).toBeUndefined();
 
+    // Nested far deeper than any entity: refused, not a stack overflow.
+    const deep = await request(server)
+      .put(url)
+      .set('Content-Type', 'application/json')
+      .send(
+        `{"product": {"metadata": {"x": ${'['.repeat(50_000)}${']'.repeat(
+          50_000,
+        )}}}, "ports": []}`,
+      );
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.message).toBe(
+      'Invalid data product "marketing-customer-360": product.metadata.x[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0] nests deeper than 32 levels; no entity field does',
+    );
+
     const wrongTypes = await request(server)
       .put(url)
       .send({ product: [], ports: 'all' });
