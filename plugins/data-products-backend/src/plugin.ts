@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -110,6 +111,13 @@ export const dataProductsPlugin = createBackendPlugin({
         httpRouter.use(createRegistryRouter({ registry, httpAuth }));
         httpRouter.use(
           createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
+        );
+        // Errors answer with their type and message, never a stack trace,
+        // also when the backend runs in development.
+        httpRouter.use(
+          MiddlewareFactory.create({ config, logger }).error({
+            showStackTraces: false,
+          }),
         );
       },
     });

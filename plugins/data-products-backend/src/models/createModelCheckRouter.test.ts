@@ -137,10 +137,16 @@ describe('POST /api/data-products/models/check', () => {
     );
   });
 
-  it('points at the line and column of a forbidden function', async () => {
-    const res = await check({
-      ...draft,
-      model: `SELECT customer_id,\n       pg_sleep(600) AS nap\nFROM {{ source('sales_erp_orders', 'orders') }}`,
+  it('points at the line and column of a forbidden function, without a stack trace even in development', async () => {
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    const res = await Promise.resolve(
+      check({
+        ...draft,
+        model: `SELECT customer_id,\n       pg_sleep(600) AS nap\nFROM {{ source('sales_erp_orders', 'orders') }}`,
+      }),
+    ).finally(() => {
+      process.env.NODE_ENV = nodeEnv;
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('pg_sleep');
