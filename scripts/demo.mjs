@@ -2,6 +2,8 @@
 // through its public REST API, as a person using the two templates would:
 // signs in as guest, runs four scaffolder tasks, then prints the catalog
 // entities with their relations and a sample of marketing_360.customer_activity.
+// Then a Marketing user asks to read a Sales port, a Sales user approves, and
+// the demo checks the GRANT in pg_auth_members (scripts/lib/accessScenario.mjs).
 //
 // Environment: PORTAL_URL (default http://localhost:7007); PORTAL_TOKEN (a
 // Backstage token to use instead of guest sign-in); POSTGRES_HOST,
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import YAML from 'yaml';
+import { runAccessScenario } from './lib/accessScenario.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,10 +86,15 @@ function formValues({ product, port }) {
   };
 }
 
-async function request(method, url, { token, body, allow = [] } = {}) {
+async function request(
+  method,
+  url,
+  { token, body, headers = {}, allow = [] } = {},
+) {
   const response = await fetch(`${PORTAL_URL}${url}`, {
     method,
     headers: {
+      ...headers,
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(body ? { 'Content-Type': 'application/json' } : {}),
       'X-Requested-With': 'XMLHttpRequest',
@@ -131,19 +139,36 @@ async function waitForPortal() {
   );
 }
 
-async function signIn() {
-  if (process.env.PORTAL_TOKEN) {
-    say('Using the token in PORTAL_TOKEN');
-    return process.env.PORTAL_TOKEN;
-  }
+async function guestSignIn() {
   const { body } = await request('POST', '/api/auth/guest/refresh');
   const token = body?.backstageIdentity?.token;
   if (!token)
     throw new DemoError(
       'guest sign-in returned no token: is auth.providers.guest configured?',
     );
+  return { token, identity: body.backstageIdentity.identity ?? {} };
+}
+
+/**
+ * A token to run the scenario with. The permission policy reads the user's
+ * groups from the token, which names them only once the catalog holds the
+ * user: right after the portal starts, sign in again when it does.
+ */
+async function signIn() {
+  if (process.env.PORTAL_TOKEN) {
+    say('Using the token in PORTAL_TOKEN');
+    return process.env.PORTAL_TOKEN;
+  }
+  let { token, identity } = await guestSignIn();
+  const user = identity.userEntityRef ?? 'user:default/guest';
+  if ((identity.ownershipEntityRefs ?? []).length <= 1) {
+    await waitForEntity(token, 'user', user.split('/')[1]);
+    ({ token, identity } = await guestSignIn());
+  }
   say(
-    `Signed in as ${body.backstageIdentity.identity?.userEntityRef ?? 'guest'}`,
+    `Signed in as ${user}, member of ${(identity.ownershipEntityRefs ?? [])
+      .filter(ref => ref !== user)
+      .join(', ')}`,
   );
   return token;
 }
@@ -319,6 +344,7 @@ async function main() {
   }
 
   await printCustomerActivity();
+  await runAccessScenario({ request, say, DemoError, warehouseConnection });
   say(`\nThe scenario took ${seconds(Date.now() - started)}.`);
 }
 
