@@ -10,10 +10,13 @@
 // POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD (default: the embedded
 // server on PORTAL_PG_PORT, 54320) and WAREHOUSE_DATABASE (default
 // dataproducts_warehouse) to read the result table.
+// Option --provision-only: stop after the products and their sample rows,
+// before the access scene (for a backend without the development sign-in).
 // Exits non-zero when anything fails. Running it again updates the products.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import YAML from 'yaml';
 import { runAccessScenario } from './lib/accessScenario.mjs';
@@ -344,7 +347,12 @@ async function main() {
   }
 
   await printCustomerActivity();
-  await runAccessScenario({ request, say, DemoError, warehouseConnection });
+  const { values: options } = parseArgs({
+    options: { 'provision-only': { type: 'boolean', default: false } },
+  });
+  if (!options['provision-only']) {
+    await runAccessScenario({ request, say, DemoError, warehouseConnection });
+  }
   say(`\nThe scenario took ${seconds(Date.now() - started)}.`);
 }
 
