@@ -8,14 +8,14 @@ import type {
 const CRM_PORT = 'outputport:default/sales-crm-customers-customers';
 const CRM_PRODUCT = 'dataproduct:default/sales-crm-customers';
 
-/** Marketing Customer 360's granted request to read Sales CRM's customers. */
+/** The Marketing group's granted request to read Sales CRM's customers. */
 export const grantedRequest: AccessRequest = {
   id: 'req-granted',
   port: CRM_PORT,
   product: CRM_PRODUCT,
-  consumer: 'dataproduct:default/marketing-customer-360',
+  consumer: 'group:default/marketing',
   requester: 'user:default/mark.marketing',
-  purpose: 'Customer 360 joins customers with their orders',
+  purpose: 'Newsletter segments by signup date',
   until: '2027-03-31T22:59:59.000Z',
   status: 'granted',
   decidedBy: 'user:default/ana.sales',
@@ -36,12 +36,20 @@ export const pendingRequest: AccessRequest = {
   updatedAt: '2026-11-24T08:30:00.000Z',
 };
 
-/** Who reads Sales CRM's customers: a granted product and a hand-made grant. */
+/**
+ * Who reads Sales CRM's customers: a product that declares it as an input, a
+ * group through a granted request, and a hand-made grant.
+ */
 export const crmPortAccess: PortAccess = {
   readers: [
     {
-      role: 'dp_marketing_customer_360',
+      role: 'dp_marketing_360',
       consumer: 'dataproduct:default/marketing-customer-360',
+      managed: true,
+    },
+    {
+      role: 'dp_grp_marketing',
+      consumer: 'group:default/marketing',
       managed: true,
       request: grantedRequest,
     },

@@ -47,12 +47,16 @@ describe('AccessCard', () => {
         'Restricted: an owner of the product approves each request.',
       ),
     ).toBeInTheDocument();
-    expect(await card.findByText('Who can read (2)')).toBeInTheDocument();
+    expect(await card.findByText('Who can read (3)')).toBeInTheDocument();
+
+    const input = rowOf(card, 'as a declared input');
+    expect(
+      await input.findByText('Marketing Customer 360'),
+    ).toBeInTheDocument();
+    expect(input.queryByRole('button', { name: 'Revoke' })).toBeNull();
 
     const granted = rowOf(card, grantedRequest.purpose);
-    expect(
-      await granted.findByText('Marketing Customer 360'),
-    ).toBeInTheDocument();
+    expect(await granted.findByText('Marketing')).toBeInTheDocument();
     expect(await granted.findByText('Ana Sales')).toBeInTheDocument();
     expect(granted.getByText('through a request')).toBeInTheDocument();
     expect(
@@ -120,7 +124,7 @@ describe('AccessCard', () => {
         { note: 'For route planning only' },
       ),
     );
-    expect(await card.findByText('Who can read (3)')).toBeInTheDocument();
+    expect(await card.findByText('Who can read (4)')).toBeInTheDocument();
     expect(card.getByText('Waiting for approval (0)')).toBeInTheDocument();
     expect(
       card.getByText('No request waits for a decision.'),
@@ -177,7 +181,7 @@ describe('AccessCard', () => {
     });
     const card = await findCard('Access');
     expect(
-      await card.findByText('Who can read (2)', {}, { timeout: 5000 }),
+      await card.findByText('Who can read (3)', {}, { timeout: 5000 }),
     ).toBeInTheDocument();
     expect(accessApi.getPortAccess).toHaveBeenCalledWith(
       'outputport:default/sales-crm-customers-customers',

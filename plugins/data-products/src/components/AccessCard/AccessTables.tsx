@@ -63,14 +63,15 @@ export function ReadersTable(
     },
     {
       title: 'Granted',
-      render: ({ reader }) =>
-        reader.managed ? (
-          'through a request'
-        ) : (
+      render: ({ reader }) => {
+        if (reader.request) return 'through a request';
+        if (reader.managed) return 'as a declared input';
+        return (
           <Tooltip title="Granted by hand in PostgreSQL, not through the portal: no request, no end date.">
             <Chip label="unmanaged" size="small" variant="outlined" />
           </Tooltip>
-        ),
+        );
+      },
     },
     {
       title: 'Approved by',

@@ -25,7 +25,6 @@ const requestColumns: TableColumn<AccessRequest>[] = [
   {
     title: 'Status',
     field: 'status',
-    cellStyle: { whiteSpace: 'nowrap' },
     render: r => (
       <>
         <AccessStatusLabel status={r.status} />
