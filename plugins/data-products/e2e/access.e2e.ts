@@ -41,7 +41,7 @@ test('a Marketing user requests read access to a Sales port for the Marketing gr
     .getByRole('option', { name: 'Marketing', exact: true })
     .click();
   await dialog.getByRole('textbox', { name: 'Purpose' }).fill(PURPOSE);
-  await screenshot(marketing, 'request-access-dialog');
+  await screenshot(marketing, 'request-access-dialog', { fullPage: false });
   await dialog.getByRole('button', { name: 'Request', exact: true }).click();
   await expect(dialog).toBeHidden();
 

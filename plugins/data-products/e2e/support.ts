@@ -7,15 +7,20 @@ import path from 'node:path';
 /** A scaffolder task provisions a product: allow it minutes. */
 const TASK_TIMEOUT_MS = 180_000;
 
-/** The documentation's screenshot of the page, when E2E_SCREENSHOTS names a folder; tests change no tracked file otherwise. */
-export async function screenshot(page: Page, name: string) {
+/**
+ * The documentation's screenshot of the page (of what the window shows, for
+ * a dialog), when E2E_SCREENSHOTS names a folder; tests change no tracked
+ * file otherwise.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  { fullPage = true } = {},
+) {
   const folder = process.env.E2E_SCREENSHOTS;
   if (!folder) return;
   fs.mkdirSync(folder, { recursive: true });
-  await page.screenshot({
-    path: path.join(folder, `${name}.png`),
-    fullPage: true,
-  });
+  await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage });
 }
 
 /**
