@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import Router from 'express-promise-router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -67,7 +68,9 @@ export const dataProductsPlugin = createBackendPlugin({
         scheduler,
         notifications,
       }) {
-        httpRouter.use(
+        // One router for every route, so that the error handler below serves them all.
+        const router = Router();
+        router.use(
           await createRouter({
             httpAuth,
             statusService: new StatusService({ catalog, inspector: warehouse }),
@@ -90,7 +93,7 @@ export const dataProductsPlugin = createBackendPlugin({
           httpAuth,
           logger,
         });
-        httpRouter.use(governance.router);
+        router.use(governance.router);
         await governance.expiry.schedule(scheduler, readExpirySchedule(config));
 
         const registry = new RegistryService({
@@ -108,17 +111,18 @@ export const dataProductsPlugin = createBackendPlugin({
           auth,
           registry,
         });
-        httpRouter.use(createRegistryRouter({ registry, httpAuth }));
-        httpRouter.use(
+        router.use(createRegistryRouter({ registry, httpAuth }));
+        router.use(
           createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
         );
         // Errors answer with their type and message, never a stack trace,
         // also when the backend runs in development.
-        httpRouter.use(
+        router.use(
           MiddlewareFactory.create({ config, logger }).error({
             showStackTraces: false,
           }),
         );
+        httpRouter.use(router);
       },
     });
   },
