@@ -15,7 +15,9 @@ import {
   parseDataProductInputRef,
   parseDomainRef,
   parseOwnerRef,
+  parseReplacementRef,
 } from './refs';
+import { isObject } from './entityProblems';
 import schema from './schema/DataProduct.v1alpha1.schema.json';
 
 /** How a data product relates to its sources and consumers. */
@@ -24,13 +26,32 @@ export type DataProductType =
   | 'aggregate'
   | 'consumer-aligned';
 
+/** The lifecycle values the templates offer. */
+export const DATA_PRODUCT_LIFECYCLES = [
+  'experimental',
+  'production',
+  'deprecated',
+] as const;
+
+/** Why and until when a deprecated product stays (`spec.deprecation`). */
+export type DataProductDeprecation = {
+  /** YYYY-MM-DD: after it the product may be decommissioned once no consumer remains. */
+  sunset: string;
+  /** Ref to the DataProduct (default kind) or OutputPort consumers should move to. */
+  replacement?: string;
+  reason?: string;
+};
+
 /** A DataProduct entity. */
 export interface DataProductEntityV1alpha1 extends Entity {
   apiVersion: typeof DATA_PRODUCTS_API_VERSION;
   kind: typeof DATA_PRODUCT_KIND;
   spec: {
     type: DataProductType;
+    /** experimental, production or deprecated (other values are kept as given). */
     lifecycle: string;
+    /** Set when `lifecycle` is `deprecated`. */
+    deprecation?: DataProductDeprecation;
     owner: string;
     domain?: string;
     /** The product's dedicated PostgreSQL schema. */
@@ -61,6 +82,30 @@ export const validateDataProductEntity: (
     problems.ref('spec.domain', spec.domain, ref =>
       parseDomainRef(ref, context),
     );
+    const deprecation = isObject(spec.deprecation)
+      ? spec.deprecation
+      : undefined;
+    problems.ref(
+      'spec.deprecation.replacement',
+      deprecation?.replacement,
+      ref => parseReplacementRef(ref, context),
+    );
+    if (spec.lifecycle === 'deprecated' && deprecation === undefined) {
+      problems.add(
+        'spec.deprecation',
+        undefined,
+        'is required when lifecycle is deprecated: give a sunset date (YYYY-MM-DD) and, ideally, a replacement',
+      );
+    }
+    if (deprecation !== undefined && spec.lifecycle !== 'deprecated') {
+      problems.add(
+        'spec.deprecation',
+        undefined,
+        `is only allowed when lifecycle is deprecated (it is ${JSON.stringify(
+          spec.lifecycle,
+        )})`,
+      );
+    }
     const schemaName = problems.string('spec.schema', spec.schema);
     if (schemaName !== undefined) {
       problems.add(

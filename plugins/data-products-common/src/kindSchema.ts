@@ -20,6 +20,16 @@ export const PATTERN_RULES: Readonly<Record<string, string>> = {
   '^[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*$':
     'must name a table as <schema>.<table>, both parts safe PostgreSQL identifiers (lower case letters, digits and underscores, not starting with a digit)',
   '\\S': 'must be a non-empty string',
+  '^(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})$':
+    'must be a version MAJOR.MINOR.PATCH, e.g. 1.0.0 or 2.1.0',
+  '^\\S+( \\S+){4}$':
+    'must be a cron expression of five fields (minute hour day month weekday, UTC), e.g. 0 * * * *',
+  '^P(?!$)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$':
+    'must be an ISO 8601 duration in days, hours, minutes or seconds, e.g. PT1H, PT30M or P1D',
+  '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$':
+    'must be a date YYYY-MM-DD, e.g. 2027-03-31',
+  '^[a-z][a-z0-9_-]*$':
+    'must be a lower-case word (letters, digits, _ and -), e.g. pii or confidential',
 };
 
 const TYPE_RULES: Record<string, string> = {
@@ -66,8 +76,7 @@ function lengthRule(error: ErrorObject, value: unknown): string {
         IDENTIFIER_PATTERN.source
           ? ' (PostgreSQL truncates longer identifiers)'
           : '';
-      const actual =
-        typeof value === 'string' ? `, it is ${value.length}` : '';
+      const actual = typeof value === 'string' ? `, it is ${value.length}` : '';
       return `must be at most ${limit} characters long${reason}${actual}`;
     }
   }

@@ -155,6 +155,22 @@ export function parseDataProductInputRef(
 }
 
 /**
+ * Parses a deprecated product's `spec.deprecation.replacement`: a DataProduct
+ * (the default kind) or an OutputPort.
+ */
+export function parseReplacementRef(
+  ref: string,
+  context?: { defaultNamespace?: string },
+): CompoundEntityRef {
+  return parseTypedRef(
+    ref,
+    DATA_PRODUCT_KIND,
+    context?.defaultNamespace ?? DEFAULT_NAMESPACE,
+    [DATA_PRODUCT_KIND, OUTPUT_PORT_KIND],
+  );
+}
+
+/**
  * Parses an owner reference (`spec.owner`) with `Group` as the default kind;
  * owners are Groups or Users.
  */
