@@ -30,7 +30,7 @@ const COMMANDS = {
   },
   seed: seedCommand,
   demo: { summary: "run the e-commerce scenario through the running portal's REST API" },
-  e2e: { summary: 'browser test in headless Chromium against a fresh portal' },
+  e2e: { summary: 'browser test in headless Chromium against a fresh portal (optionally only the given spec files, e.g. lifecycle.e2e.ts)', positionals: '[spec...]' },
   bench: { summary: 'run a benchmark from bench/ (e.g. "materialize")', positionals: '<name>' },
   help: { summary: 'this text, or the help of one command', positionals: '[command]' },
 };

@@ -26,9 +26,10 @@ function readReport(file) {
 /**
  * Runs the demo and the browser checks; prints `N passed, N failed` and
  * resolves with the exit code. Screenshots for the documentation are saved
- * only when E2E_SCREENSHOTS names a folder (e.g. docs/images).
+ * only when E2E_SCREENSHOTS names a folder (e.g. docs/images). Spec files
+ * given on the command line run alone (Playwright's own filter).
  */
-export default async function e2e() {
+export default async function e2e({ positionals = [] } = {}) {
   const scratch = scratchDir('portal-e2e-');
   const portal = await launchPortal({
     dataDir: path.join(scratch, 'postgres'),
@@ -47,7 +48,7 @@ export default async function e2e() {
     else failed++;
     if (demoRun.code === 0) {
       say('e2e: the pages in headless Chromium');
-      await run(path.join(ROOT, 'node_modules/.bin/playwright'), ['test', '--config', PLAYWRIGHT_CONFIG], { env });
+      await run(path.join(ROOT, 'node_modules/.bin/playwright'), ['test', '--config', PLAYWRIGHT_CONFIG, ...positionals], { env });
       const browser = readReport(report);
       passed += browser.passed;
       failed += browser.failed;
