@@ -3,6 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import { relationKind, roleExists, schemaExists } from './catalog';
 import { sourceGrantsLock } from './locks';
 import { Metadata, ProductRow } from './metadata';
+import { readPortReaders } from './readers';
 import { RunnableStep } from './runner';
 import { escapeIdentifier, qualifiedName } from './sql';
 import { PlanStatement } from './types';
@@ -10,7 +11,10 @@ import { PlanStatement } from './types';
 /** What decommissioning a product takes: its row, its consumers and the steps. */
 export interface DecommissionPlan {
   row: ProductRow;
-  /** Other products that hold grants on the product's ports. */
+  /**
+   * Who still reads the product's ports: other products (by name) and groups
+   * (`group:<namespace>/<name>`) whose roles hold a reader role.
+   */
   consumers: string[];
   steps: RunnableStep[];
 }
@@ -19,8 +23,9 @@ export interface DecommissionPlan {
  * The steps that remove a product: its schema with every port (as the
  * product role, which owns them), its reader roles, its grants on source
  * tables and its role; then its metadata rows. Refused while other products
- * hold grants on its ports, unless `force`. Undefined when the portal has no
- * record of the product.
+ * or groups read its ports (a grant the portal recorded, or a membership of a
+ * reader role in `pg_auth_members`), unless `force`. Undefined when the
+ * portal has no record of the product.
  */
 export async function planDecommission(
   trx: Knex.Transaction,
@@ -32,13 +37,18 @@ export async function planDecommission(
   if (!row) {
     return undefined;
   }
+  const ports = await meta.ports(product);
+  // Groups hold reader roles through access requests, which the grants
+  // table does not record: pg_auth_members says who really reads.
+  const readers = (
+    await Promise.all(ports.map(p => readPortReaders(trx, product, p.port)))
+  ).flat();
   const consumers = [
-    ...new Set(
-      (await meta.grantsOn(product))
-        .filter(g => g.consumer !== product)
-        .map(g => g.consumer),
-    ),
-  ];
+    ...new Set([
+      ...(await meta.grantsOn(product)).map(g => g.consumer),
+      ...readers.flatMap(r => r.product ?? r.group ?? []),
+    ]),
+  ].filter(consumer => consumer !== product);
   if (consumers.length > 0 && !options.force) {
     throw new ConflictError(
       `Data product '${product}' is still read by ${consumers
@@ -46,7 +56,6 @@ export async function planDecommission(
         .join(', ')}. Revoke their grants first, or decommission with force.`,
     );
   }
-  const ports = await meta.ports(product);
   const role = escapeIdentifier(row.role_name);
   const steps: RunnableStep[] = [];
   if (await schemaExists(trx, row.schema_name)) {
