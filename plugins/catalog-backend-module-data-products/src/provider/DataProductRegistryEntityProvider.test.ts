@@ -118,6 +118,27 @@ describe('DataProductRegistryEntityProvider', () => {
     });
   });
 
+  it('publishes again when a product is registered again unchanged, so the catalog has it back after an Unregister', async () => {
+    registry = {
+      status: 200,
+      items: [{ ...item, updatedAt: '2026-12-01T10:00:00.000Z' }],
+    };
+    const { provider, connection } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    // Someone unregisters the entities in the catalog, then runs the
+    // template again: the registry stores the same product once more.
+    registry = {
+      status: 200,
+      items: [{ ...item, updatedAt: '2026-12-01T10:05:00.000Z' }],
+    };
+    await provider.refresh();
+    expect(connection.applyMutation).toHaveBeenCalledTimes(2);
+    expect(connection.applyMutation.mock.calls[1][0]).toEqual(
+      connection.applyMutation.mock.calls[0][0],
+    );
+  });
+
   it('keeps the published entities when the registry cannot be read', async () => {
     registry = { status: 200, items: [item] };
     const { provider, connection } = setup();

@@ -17,12 +17,14 @@ import type {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import {
+  DATA_PRODUCT_REGISTRY_STATUS_ANNOTATION,
   DataProductsRegistryClient,
   type RegisteredDataProduct,
 } from '@dataproducts/plugin-data-products-common';
 
 /** Annotation with the registry's record of the product's last provisioning. */
-export const ANNOTATION_REGISTRY_STATUS = 'dataproducts.io/registry-status';
+export const ANNOTATION_REGISTRY_STATUS =
+  DATA_PRODUCT_REGISTRY_STATUS_ANNOTATION;
 /** Annotation with the error of a failed provisioning. */
 export const ANNOTATION_REGISTRY_ERROR = 'dataproducts.io/registry-error';
 
@@ -110,7 +112,13 @@ export class DataProductRegistryEntityProvider implements EntityProvider {
     }
     const items = await this.readRegistry();
     const entities = items.flatMap(item => toDeferredEntities(item));
-    const fingerprint = JSON.stringify(entities);
+    // Every registration counts, also one that changes nothing: after the
+    // catalog dropped the entities (Unregister), registering the product
+    // again must publish them again, which an unchanged set would not.
+    const fingerprint = JSON.stringify({
+      entities,
+      registered: items.map(item => item.updatedAt),
+    });
     if (fingerprint === this.lastPublished) {
       return;
     }

@@ -1,5 +1,8 @@
 export { DataProductsRegistryClient } from './DataProductsRegistryClient';
-export { dataProductRegistryLocation } from './location';
+export {
+  DATA_PRODUCT_REGISTRY_STATUS_ANNOTATION,
+  dataProductRegistryLocation,
+} from './location';
 export type {
   DataProductsRegistryApi,
   DataProductsRegistryRequestOptions,
