@@ -21,3 +21,12 @@ export {
   MODEL_TABLESAMPLE_METHODS,
   MODEL_TYPES,
 } from './allowlist';
+export { columnLineage } from './columnLineage';
+export type {
+  ColumnLineageInputField,
+  ColumnTransformation,
+  ColumnTransformationSubtype,
+  ColumnTransformationType,
+  ModelColumnLineage,
+  RelationColumns,
+} from './columnLineage';
