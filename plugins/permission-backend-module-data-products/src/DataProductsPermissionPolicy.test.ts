@@ -90,6 +90,30 @@ describe('DataProductsPermissionPolicy', () => {
     });
   });
 
+  it("keeps everyone, admins included, from unregistering the registry's products in the catalog", async () => {
+    const catalogDelete = createPermission({
+      name: 'catalog.entity.delete',
+      attributes: { action: 'delete' },
+      resourceType: 'catalog-entity',
+    });
+    for (const user of ['user:default/ana.sales', 'user:default/dana.platform']) {
+      await expect(
+        policy.handle({ permission: catalogDelete }, as(user)),
+      ).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          not: {
+            rule: 'HAS_ANNOTATION',
+            resourceType: 'catalog-entity',
+            params: { annotation: 'dataproducts.io/registry-status' },
+          },
+        },
+      });
+    }
+  });
+
   it('refuses every data product permission to callers who are not signed in', async () => {
     for (const permission of dataProductPermissions) {
       await expect(policy.handle({ permission })).resolves.toEqual({

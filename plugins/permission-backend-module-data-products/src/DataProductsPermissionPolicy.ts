@@ -13,6 +13,7 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  DATA_PRODUCT_REGISTRY_STATUS_ANNOTATION,
   DATA_PRODUCT_RESOURCE_TYPE,
   dataProductAccessRequestPermission,
   dataProductCreatePermission,
@@ -34,6 +35,27 @@ const EVERY_USER = new Set([
   dataProductAccessRequestPermission.name,
 ]);
 
+/**
+ * Unregistering an entity in the catalog, for everyone: allowed unless the
+ * data products registry provides the entity. Removing only the catalog's
+ * copy of a registered product would leave its schema, roles and grants in
+ * the warehouse; such products are deleted (decommissioned) from their page.
+ * The condition is the catalog's own `HAS_ANNOTATION` rule, so the catalog
+ * disables Unregister for them and refuses `DELETE /entities/by-uid/:uid`.
+ */
+const CATALOG_ENTITY_DELETE: PolicyDecision = {
+  result: AuthorizeResult.CONDITIONAL,
+  pluginId: 'catalog',
+  resourceType: 'catalog-entity',
+  conditions: {
+    not: {
+      rule: 'HAS_ANNOTATION',
+      resourceType: 'catalog-entity',
+      params: { annotation: DATA_PRODUCT_REGISTRY_STATUS_ANNOTATION },
+    },
+  },
+};
+
 const isUser = (
   user: PolicyQueryUser | undefined,
 ): user is PolicyQueryUser & {
@@ -48,9 +70,10 @@ const isUser = (
  * request access; the rest (update, refresh, decommission, approve and
  * revoke access, preview) is for the product's owners, members of its owning
  * group directly or through parent groups, as a condition the data products
- * plugin applies to the product. Anyone not signed in is refused. Every other
- * plugin's permission is allowed, as the allow-all policy the portal ran
- * before did.
+ * plugin applies to the product. Anyone not signed in is refused. The
+ * catalog may not unregister the registry's products (they are deleted from
+ * their page, which decommissions them). Every other plugin's permission is
+ * allowed, as the allow-all policy the portal ran before did.
  */
 export class DataProductsPermissionPolicy implements PermissionPolicy {
   readonly #claims: Pick<UserClaims, 'forUser'>;
@@ -75,6 +98,9 @@ export class DataProductsPermissionPolicy implements PermissionPolicy {
     const ours =
       DATA_PRODUCT_PERMISSION_NAMES.has(permission.name) ||
       isResourcePermission(permission, DATA_PRODUCT_RESOURCE_TYPE);
+    if (permission.name === 'catalog.entity.delete') {
+      return CATALOG_ENTITY_DELETE;
+    }
     if (!ours) {
       return { result: AuthorizeResult.ALLOW };
     }
