@@ -10,6 +10,7 @@ export * from './DataProductEntityV1alpha1';
 export * from './OutputPortEntityV1alpha1';
 export type { EntityValidationProblem } from './entityProblems';
 export * from './status';
+export * from './freshness';
 export * from './planDiff';
 export * from './lineage';
 export * from './identifiers';

@@ -17,6 +17,8 @@ export {
 } from './engine/limits';
 export type { BuildLimits } from './engine/limits';
 export { BuildCancelledError } from './engine/errors';
+export { isTransientError } from './engine/transient';
+export type { PortBuild } from './engine/builds';
 export { BUILD_APPLICATION_NAME } from './engine/sessions';
 export type { RefreshStrategy } from './engine/spec';
 export type { AccessConsumer, AccessGrant } from './engine/access';

@@ -13,6 +13,7 @@ export type WarehouseService = Pick<
   | 'plan'
   | 'apply'
   | 'refresh'
+  | 'builds'
   | 'checkDraftModel'
   | 'grant'
   | 'revoke'

@@ -26,6 +26,7 @@ import {
   readPortReaders,
   readReadablePorts,
 } from './readers';
+import { PortBuild, readPortBuilds } from './builds';
 import { provisionedPort, refreshPort } from './refresh';
 import { EngineRuns } from './runs';
 import { applyResult, toProvisionPlan } from './results';
@@ -370,6 +371,16 @@ export class WarehouseEngine {
       ports,
       countTimeoutMs: this.limits.statusTimeoutMs,
     });
+  }
+
+  /**
+   * When each port the portal built was last built, with its row count as
+   * of then, from the portal's bookkeeping: one read on the pool, never
+   * counting or waiting for a build. All products, or the named ones.
+   */
+  async builds(products?: string[]): Promise<PortBuild[]> {
+    const { knex } = await this.db();
+    return readPortBuilds(knex, products);
   }
 
   /** Closes the engine's connection pool. */

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { ConflictError, InputError } from '@backstage/errors';
 import { BuildCancelledError, isPgError } from './errors';
 import { BUILD_TIMEOUT_ANNOTATION, formatDuration } from './limits';
+import { markTransient } from './transient';
 
 /** The timeouts one run's transaction is bounded by. */
 export interface RunTimeouts {
@@ -90,12 +91,15 @@ export class RunControl {
       );
     }
     if (error.code === LOCK_NOT_AVAILABLE) {
+      // Transient: a refresh that waited too long is tried again later.
       return this.remember(
-        new ConflictError(
-          `${this.what} waited longer than ${formatDuration(
-            this.timeouts.lockMs,
-          )} (dataProducts.warehouse.lockTimeout) for a lock during ${doing}: another session holds it. ` +
-            `Nothing of the run was kept; try again once the other operation has finished.`,
+        markTransient(
+          new ConflictError(
+            `${this.what} waited longer than ${formatDuration(
+              this.timeouts.lockMs,
+            )} (dataProducts.warehouse.lockTimeout) for a lock during ${doing}: another session holds it. ` +
+              `Nothing of the run was kept; try again once the other operation has finished.`,
+          ),
         ),
       );
     }
