@@ -21,3 +21,4 @@ export * from './permissions';
 export * from './registry';
 export * from './accessRequests';
 export * from './access';
+export * from './odcs';
