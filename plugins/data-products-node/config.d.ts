@@ -67,6 +67,27 @@ export interface Config {
        */
       maxConcurrentBuilds?: number;
     };
+    /** ODCS v3.1.0 data contracts (`/api/data-products/contracts`). */
+    contracts?: {
+      /**
+       * The warehouse server as consumers reach it, written in the `servers`
+       * entry of every exported contract (type `postgres`). Each field
+       * defaults to the warehouse connection's (`dataProducts.warehouse`);
+       * the user and password are never written.
+       */
+      server?: {
+        /** The server's identifier in the contract. Defaults to `warehouse`. */
+        name?: string;
+        /** The host consumers connect to, e.g. `warehouse.example.com`. */
+        host?: string;
+        /** The port consumers connect to. Defaults to the connection's, else 5432. */
+        port?: number;
+        /** The database. Defaults to `dataProducts.warehouse.database`. */
+        database?: string;
+        /** The environment, e.g. `prod`; left out when not set. */
+        environment?: string;
+      };
+    };
     /** Access requests (the data-products backend plugin). */
     access?: {
       /** The task that ends access at its end date and sends reminders. */

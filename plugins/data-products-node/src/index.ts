@@ -51,3 +51,8 @@ export {
   createCatalogProductResolver,
   type ProductResolver,
 } from './catalog/productResolver';
+export {
+  MAX_CONTRACT_BYTES,
+  parseOdcsYaml,
+  stringifyOdcsContract,
+} from './contracts/odcsYaml';
