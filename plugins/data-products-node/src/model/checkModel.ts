@@ -21,6 +21,13 @@ export interface CheckModelOptions<TInput extends ModelInput = ModelInput> {
   inputs: readonly TInput[];
   /** The relation to read for an input, e.g. `{ schema: 'sales_crm', name: 'customers' }`. */
   resolve(input: TInput): PhysicalRelation;
+  /**
+   * The relation `{{ this }}` reads: the port being built, for a quality
+   * rule's query. Without it `{{ this }}` is refused.
+   */
+  self?: PhysicalRelation;
+  /** What the SQL is, for messages, when it is not the port's model. */
+  subject?: string;
 }
 
 /** A model that passed every check, ready to run. */
@@ -58,6 +65,7 @@ export function checkModel<TInput extends ModelInput>(
   const context: ModelRefusalContext = {
     portName: options.portName,
     text: model,
+    subject: options.subject,
   };
   if (model.trim() === '') {
     throw modelError(context, 0, 'is empty', 'Write one SELECT statement');
@@ -72,7 +80,9 @@ export function checkModel<TInput extends ModelInput>(
       'Check that every string, quoted name and comment is closed and that numbers are followed by a space or an operator',
     );
   }
-  const prepared = replaceSourceReferences(context, tokens);
+  const prepared = replaceSourceReferences(context, tokens, {
+    allowThis: Boolean(options.self),
+  });
   const parsed = parseOrRefuse(context, prepared.sql);
   const offsets = new TextOffsets(prepared.sql);
   const select = onlySelect(context, parsed, offsets);
@@ -84,6 +94,7 @@ export function checkModel<TInput extends ModelInput>(
     prepared.placeholders,
     options.inputs,
     options.resolve,
+    options.self,
   );
   checkModelTree(
     {

@@ -57,6 +57,8 @@ export function locateInModel(text: string, offset: number): ModelLocation {
 export interface ModelRefusalContext {
   /** The output port whose model is checked, named in every message. */
   portName: string;
+  /** What the SQL is, when not a port's model: `Quality rule 'x' (spec.quality[0].query) of output port 'p'`. */
+  subject?: string;
   /** The model as written. */
   text: string;
 }
@@ -73,7 +75,9 @@ export function modelError(
 ): InputError {
   const location = locateInModel(context.text, offset);
   return new InputError(
-    `Model SQL of output port '${context.portName}', line ${location.line}, column ${location.column}: ` +
+    `${
+      context.subject ?? `Model SQL of output port '${context.portName}'`
+    }, line ${location.line}, column ${location.column}: ` +
       `${problem}. ${remedy}\n${location.excerpt}`,
   );
 }

@@ -81,13 +81,15 @@ export function bindSourceReferences<TInput extends ModelInput>(
   placeholders: readonly TemplatePlaceholder[],
   inputs: readonly TInput[],
   resolve: (input: TInput) => PhysicalRelation,
+  self?: PhysicalRelation,
 ): BoundReferences<TInput> {
   const rangeVars = new Map<number, Record<string, unknown>>();
   collectRangeVars(tree, rangeVars);
 
   const sourceRelations = new Set<object>();
-  const references = placeholders.map(
-    ({ reference, identifier, identifierOffset }) => {
+  const references: ModelSourceReference<TInput>[] = [];
+  placeholders.forEach(
+    ({ reference, identifier, identifierOffset, self: isSelf }) => {
       const written = reference.text.trim();
       const rangeVar = rangeVars.get(identifierOffset);
       if (
@@ -102,6 +104,13 @@ export function bindSourceReferences<TInput extends ModelInput>(
           `uses ${written} as something other than a table: a source() reference can only be read as a table in FROM or JOIN`,
           `Write it after FROM or JOIN with an alias (FROM ${written} AS c) and use its columns through the alias (c.id)`,
         );
+      }
+      if (isSelf && self) {
+        rangeVar.schemaname = self.schema;
+        rangeVar.relname = self.name;
+        rangeVar.location = reference.start;
+        sourceRelations.add(rangeVar);
+        return;
       }
       const input = inputs.find(
         candidate =>
@@ -124,7 +133,7 @@ export function bindSourceReferences<TInput extends ModelInput>(
       rangeVar.relname = relation.name;
       rangeVar.location = reference.start;
       sourceRelations.add(rangeVar);
-      return { reference, input, relation };
+      references.push({ reference, input, relation });
     },
   );
   return { references, sourceRelations };

@@ -15,6 +15,8 @@ export interface TemplatePlaceholder {
   identifier: string;
   /** Offset of that identifier in the model text (one past the `{{`'s offset). */
   identifierOffset: number;
+  /** True for `{{ this }}`: the port being built, in a quality rule's query. */
+  self?: boolean;
 }
 
 /** Model text with its `source()` references replaced by identifiers of the same length. */
@@ -25,6 +27,9 @@ export interface PreparedModel {
 }
 
 const PLACEHOLDER_PREFIX = '__source_';
+
+// `{{ this }}`, with Jinja's whitespace control: a quality rule's own port.
+const THIS_REFERENCE = /^\{\{-?\s*this\s*-?\}\}$/;
 
 /**
  * Finds the `{{ ... }}` expressions of a model on PostgreSQL's own tokens, so
@@ -39,6 +44,7 @@ const PLACEHOLDER_PREFIX = '__source_';
 export function replaceSourceReferences(
   context: ModelRefusalContext,
   tokens: ScanToken[],
+  options: { allowThis?: boolean } = {},
 ): PreparedModel {
   const { text } = context;
   const offsets = new TextOffsets(text);
@@ -82,12 +88,24 @@ export function replaceSourceReferences(
       );
     }
     const end = braces[close + 1].end;
-    const reference = readSourceReference(context, start, end);
+    const self = THIS_REFERENCE.test(text.slice(start, end));
+    if (self && !options.allowThis) {
+      throw modelError(
+        context,
+        start,
+        '{{ this }} names the port a quality rule checks, and is only allowed in a quality rule\'s query',
+        "Read the product's inputs with {{ source('<product>', '<port>') }}",
+      );
+    }
+    const reference = self
+      ? thisReference(text.slice(start, end), start, end)
+      : readSourceReference(context, start, end);
     const identifier = `${PLACEHOLDER_PREFIX}${placeholders.length}`;
     placeholders.push({
       reference,
       identifier,
       identifierOffset: start + 1,
+      ...(self ? { self } : {}),
     });
     sql += `${text.slice(copiedUpTo, start)} ${identifier.padEnd(
       end - start - 1,
@@ -109,6 +127,14 @@ export function blankTemplateDelimiters(text: string): string {
   return text.replace(/\{\{-?|-?\}\}/g, delimiter =>
     ' '.repeat(delimiter.length),
   );
+}
+
+function thisReference(
+  text: string,
+  start: number,
+  end: number,
+): SourceReference {
+  return { productAsWritten: '', product: '', port: '', text, start, end };
 }
 
 function readSourceReference(
