@@ -11,6 +11,7 @@ import { WarehouseEngine } from './engine/WarehouseEngine';
 export type WarehouseService = Pick<
   WarehouseEngine,
   | 'plan'
+  | 'diff'
   | 'apply'
   | 'refresh'
   | 'builds'

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   DataProductEntityV1alpha1,
+  DataProductPlanDiff,
   DataProductStatus,
   OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
@@ -19,7 +20,7 @@ import { inspectProduct } from './inspect';
 import { BuildLimits, checkBuildLimits } from './limits';
 import { productLock, schemaLock } from './locks';
 import { Metadata, METADATA_SCHEMA } from './metadata';
-import { planProvision } from './planners';
+import { planDiff, planProvision } from './planners';
 import {
   PortReaderRole,
   ReadablePort,
@@ -205,6 +206,38 @@ export class WarehouseEngine {
   async apply(
     request: ProvisionRequest,
     options: BuildOptions = {},
+  /**
+   * What provisioning the product would change in its output ports, from
+   * what the warehouse holds now: ports and columns added, removed or
+   * changed, each change breaking or not, who reads each port, and whether
+   * a breaking change would be refused. Runs nothing and refuses nothing
+   * (`plan` and `apply` refuse what the diff says is refused).
+   */
+  async diff(
+    request: ProvisionRequest,
+    options: BuildOptions = {},
+  ): Promise<DataProductPlanDiff> {
+    const spec = this.toSpec(request);
+    const runs = await this.db();
+    return runs.build(
+      {
+        what: `Comparing data product '${spec.name}' with the warehouse`,
+        timeouts: runs.timeouts(spec.buildTimeoutMs),
+        signal: options.signal,
+        rollback: true,
+      },
+      {
+        exclusive: [productLock(spec.name), schemaLock(spec.schema)],
+        shared: spec.inputs.map(input => productLock(input.product)),
+      },
+      trx =>
+        planDiff(trx, spec, {
+          roles: this.roles,
+          sourceSchema: this.sourceSchema,
+        }),
+    );
+  }
+
   ): Promise<ApplyResult> {
     const spec = this.toSpec(request);
     return this.provision(

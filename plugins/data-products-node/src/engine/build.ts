@@ -89,7 +89,12 @@ function shape(columns: Array<{ name: string; type: string }>): string {
 export async function planBuild(
   db: Knex | Knex.Transaction,
   def: BuildDefinition,
-  options: { id: string; record: RecordBuild },
+  options: {
+    id: string;
+    record: RecordBuild;
+    /** The current relation is moved aside by an earlier step (a kept major version): build as if it were absent. */
+    fresh?: boolean;
+  },
 ): Promise<RunnableStep> {
   const isTable = def.type === 'postgres-table';
   const word = isTable ? 'TABLE' : 'VIEW';
@@ -98,7 +103,9 @@ export async function planBuild(
   const staged = qualifiedName(def.schema, next);
   const role = def.role;
 
-  const current = await relationKind(db, def.schema, def.port);
+  const current = options.fresh
+    ? undefined
+    : await relationKind(db, def.schema, def.port);
   const dependents = current
     ? await dependentViews(db, def.schema, def.port)
     : [];

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import type { DataProductPlanDiff } from '@dataproducts/plugin-data-products-common';
 import { buildStepId } from './build';
 import { countRows } from './inspect';
 import { Metadata } from './metadata';
@@ -9,12 +10,13 @@ import { ApplyResult, PortResult, ProvisionPlan } from './types';
 /** A product's steps as the plan `plan` and `apply` return. */
 export function toProvisionPlan(
   spec: ProductSpec,
-  steps: RunnableStep[],
+  steps: RunnableStep[] & { diff?: DataProductPlanDiff },
 ): ProvisionPlan {
   return {
     product: spec.name,
     schema: spec.schema,
     steps: steps.map(toPlanStep),
+    ...(steps.diff ? { diff: steps.diff } : {}),
   };
 }
 
@@ -26,7 +28,7 @@ export function toProvisionPlan(
 export async function applyResult(
   trx: Knex.Transaction,
   spec: ProductSpec,
-  steps: RunnableStep[],
+  steps: RunnableStep[] & { diff?: DataProductPlanDiff },
   countTimeoutMs: number,
 ): Promise<ApplyResult> {
   const rows = await new Metadata(trx).ports(spec.name);

@@ -5,7 +5,9 @@ import {
   OutputPortEntityV1alpha1,
   OutputPortType,
 } from '@dataproducts/plugin-data-products-common';
+import { checkContractVersion, declaredConstraints } from './diffSpec';
 import { annotatedBuildTimeout, BuildLimits } from './limits';
+import type { ColumnConstraints } from './metadata';
 import { boundedName, checkIdentifier, checkSchemaName } from './sql';
 import { ProvisionRequest, ResolvedInput } from './types';
 
@@ -45,6 +47,10 @@ export interface PortSpec {
   model?: string;
   /** Table ports: how a rebuild replaces the rows readers see. */
   refreshStrategy: RefreshStrategy;
+  /** The contract version, MAJOR.MINOR.PATCH (`1.0.0` when not declared). */
+  version: string;
+  /** The declared constraints of each column, compared by the plan's diff. */
+  constraints: ColumnConstraints;
 }
 
 /** A product, validated and ready to plan. */
@@ -280,6 +286,8 @@ export function toProductSpec(
       columns,
       readerRole: options.roles.reader(schema, portName),
       refreshStrategy: checkRefreshStrategy(port),
+      version: checkContractVersion(port),
+      constraints: declaredConstraints(port),
     };
     if (port.spec.source && port.spec.model) {
       throw new InputError(

@@ -1,5 +1,6 @@
 import type {
   DataProductEntityV1alpha1,
+  DataProductPlanDiff,
   OutputPortEntityV1alpha1,
   OutputPortType,
 } from '@dataproducts/plugin-data-products-common';
@@ -108,3 +109,5 @@ export interface DecommissionResult {
   /** Consumers whose grants were dropped (only with `force`). */
   droppedConsumers: string[];
 }
+  /** What the plan changes in the product's output ports, breaking or not, and who reads them. */
+  diff?: DataProductPlanDiff;

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { ConflictError, InputError } from '@backstage/errors';
+import type { DataProductPlanDiff } from '@dataproducts/plugin-data-products-common';
 import { schemaExists } from '../catalog';
 import { ProvisionedInput } from '../compileModel';
 import { Metadata, PortRow, ProductRow } from '../metadata';
@@ -20,6 +21,8 @@ export interface ProvisionContext {
   existingPorts: PortRow[];
   /** The declared inputs, each with its schema and reader role. */
   inputs: Array<ProvisionedInput & { readerRole: string }>;
+  /** What the plan changes in the product's ports (see `diff.ts`), once computed. */
+  diff?: DataProductPlanDiff;
 }
 
 /**

@@ -65,7 +65,12 @@ export async function planPortBuilds(
     const definition = definitionOf(ctx, port);
     const hash = definitionHash(definition);
     const row = ctx.existingPorts.find(r => r.port === port.name);
+    // A new major version moves the current relation aside: always built.
+    const versioned = ctx.diff?.ports.some(
+      p => p.port === port.name && p.outcome === 'new-major-version',
+    );
     const upToDate =
+      !versioned &&
       row &&
       row.definition_hash === hash &&
       // A model port built before its inputs were recorded is built again,
@@ -81,6 +86,7 @@ export async function planPortBuilds(
     steps.push(
       await planBuild(trx, definition, {
         id: buildStepId(port.name),
+        fresh: versioned,
         record: (_trx, rowCount) =>
           meta.upsertPort({
             product: spec.name,

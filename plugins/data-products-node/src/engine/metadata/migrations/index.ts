@@ -1,5 +1,6 @@
 import { initialLayout } from './0001_initialLayout';
 import { buildSettings } from './0002_buildSettings';
+import { portVersions } from './0004_portVersions';
 import { MetadataMigration } from './types';
 
 export type { MetadataMigration } from './types';
@@ -8,4 +9,5 @@ export type { MetadataMigration } from './types';
 export const METADATA_MIGRATIONS: MetadataMigration[] = [
   initialLayout,
   buildSettings,
+  portVersions,
 ];
