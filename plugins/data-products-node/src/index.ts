@@ -19,6 +19,16 @@ export type { BuildLimits } from './engine/limits';
 export { BuildCancelledError } from './engine/errors';
 export { isTransientError } from './engine/transient';
 export type { PortBuild } from './engine/builds';
+export {
+  EXACT_COUNT_LIMIT,
+  PREVIEW_ROWS,
+  PREVIEW_VALUE_CHARS,
+} from './engine/preview';
+export type {
+  PortPreviewRows,
+  PortSize,
+  PreviewColumn,
+} from './engine/preview';
 export { BUILD_APPLICATION_NAME } from './engine/sessions';
 export type { RefreshStrategy } from './engine/spec';
 export type { AccessConsumer, AccessGrant } from './engine/access';

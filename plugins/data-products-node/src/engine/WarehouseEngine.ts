@@ -28,6 +28,7 @@ import {
   readReadablePorts,
 } from './readers';
 import { PortBuild, readPortBuilds } from './builds';
+import { PortPreviewRows, PortSize, portSize, previewPort } from './preview';
 import { provisionedPort, refreshPort } from './refresh';
 import { EngineRuns } from './runs';
 import { applyResult, toProvisionPlan } from './results';
@@ -414,6 +415,42 @@ export class WarehouseEngine {
   async builds(products?: string[]): Promise<PortBuild[]> {
     const { knex } = await this.db();
     return readPortBuilds(knex, products);
+  }
+
+  /**
+   * The first rows of a port, read as a role that holds only the port's
+   * reader role, in a read-only transaction that is rolled back and bounded
+   * by `statusTimeout`. Only the columns in `reveal` are read; the others
+   * come back masked. See `preview.ts`.
+   */
+  async preview(
+    product: string,
+    port: string,
+    options: { reveal: readonly string[] },
+  ): Promise<PortPreviewRows> {
+    checkEntityName(product, 'data product name');
+    checkIdentifier(port, 'output port name');
+    const { knex } = await this.db();
+    return previewPort(knex, {
+      roles: this.roles,
+      product,
+      port,
+      timeoutMs: this.limits.statusTimeoutMs,
+      reveal: options.reveal,
+    });
+  }
+
+  /** How many rows a port holds (counted, or estimated when large) and its size on disk. */
+  async portSize(product: string, port: string): Promise<PortSize> {
+    checkEntityName(product, 'data product name');
+    checkIdentifier(port, 'output port name');
+    const { knex } = await this.db();
+    return portSize(knex, {
+      roles: this.roles,
+      product,
+      port,
+      timeoutMs: this.limits.statusTimeoutMs,
+    });
   }
 
   /** Closes the engine's connection pool. */
