@@ -12,6 +12,11 @@ import {
   warehouseServiceRef,
 } from '@dataproducts/plugin-data-products-node';
 import { createAccessGovernance, readExpirySchedule } from './access';
+import {
+  ContractService,
+  createContractsRouter,
+  readContractServer,
+} from './contracts';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
 import { addDataProductResourceType } from './permissions';
@@ -114,6 +119,17 @@ export const dataProductsPlugin = createBackendPlugin({
         router.use(createRegistryRouter({ registry, httpAuth }));
         router.use(
           createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
+        );
+        // ODCS v3.1.0 contracts of the ports, as the caller sees them.
+        router.use(
+          createContractsRouter({
+            httpAuth,
+            contracts: new ContractService({
+              catalog,
+              warehouse,
+              server: readContractServer(config),
+            }),
+          }),
         );
         // Errors answer with their type and message, never a stack trace,
         // also when the backend runs in development.

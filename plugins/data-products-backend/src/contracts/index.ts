@@ -1,0 +1,3 @@
+export { ContractService, readContractServer } from './ContractService';
+export type { ContractServer } from './ContractService';
+export { createContractsRouter } from './createContractsRouter';
