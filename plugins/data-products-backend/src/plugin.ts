@@ -19,6 +19,7 @@ import {
 } from './contracts';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
+import { createPlansRouter, PlanService } from './plans';
 import { addDataProductResourceType } from './permissions';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
@@ -119,6 +120,19 @@ export const dataProductsPlugin = createBackendPlugin({
         router.use(createRegistryRouter({ registry, httpAuth }));
         router.use(
           createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
+        );
+        // The plan of a change before it is applied: steps, diff, breaking changes.
+        router.use(
+          createPlansRouter({
+            httpAuth,
+            plans: new PlanService({
+              catalog,
+              store: new RegistryStore(knex),
+              warehouse,
+              permissions,
+              authorizer,
+            }),
+          }),
         );
         // ODCS v3.1.0 contracts of the ports, as the caller sees them.
         router.use(

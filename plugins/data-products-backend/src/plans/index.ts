@@ -1,0 +1,3 @@
+export { PlanService } from './PlanService';
+export type { PlanServiceOptions, ProductPlan } from './PlanService';
+export { createPlansRouter, PLAN_BODY_LIMIT } from './createPlansRouter';
