@@ -19,6 +19,11 @@ import {
 } from './contracts';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
+import {
+  createLifecycleRouter,
+  LifecycleNotifier,
+  LifecycleService,
+} from './lifecycle';
 import { createPlansRouter, PlanService } from './plans';
 import { addDataProductResourceType } from './permissions';
 import { createRouter } from './router';
@@ -118,6 +123,22 @@ export const dataProductsPlugin = createBackendPlugin({
           registry,
         });
         router.use(createRegistryRouter({ registry, httpAuth }));
+        // Consumers, deprecation and Delete (decommission) of registered products.
+        router.use(
+          createLifecycleRouter({
+            httpAuth,
+            lifecycle: new LifecycleService({
+              registry,
+              store: new RegistryStore(knex),
+              catalog,
+              auth,
+              warehouse,
+              authorizer,
+              history: governance.history,
+              notifier: new LifecycleNotifier({ notifications, logger }),
+            }),
+          }),
+        );
         router.use(
           createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
         );

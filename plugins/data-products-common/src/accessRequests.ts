@@ -72,6 +72,8 @@ export type AccessEventAction =
   | 'revoke'
   | 'expire'
   | 'decommission'
+  | 'deprecate'
+  | 'undeprecate'
   | 'request'
   | 'approve'
   | 'deny';

@@ -20,5 +20,6 @@ export * from './refs';
 export * from './permissions';
 export * from './registry';
 export * from './accessRequests';
+export * from './lifecycle';
 export * from './access';
 export * from './odcs';

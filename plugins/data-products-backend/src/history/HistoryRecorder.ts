@@ -19,6 +19,8 @@ const SEVERITY: Record<AccessEventAction, AuditorServiceEventSeverityLevel> = {
   provision: 'medium',
   refresh: 'low',
   decommission: 'high',
+  deprecate: 'medium',
+  undeprecate: 'medium',
 };
 
 /**

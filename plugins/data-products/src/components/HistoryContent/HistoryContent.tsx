@@ -22,6 +22,8 @@ const actionLabels: Record<AccessEventAction, string> = {
   revoke: 'access revoked',
   expire: 'access expired',
   decommission: 'decommissioned',
+  deprecate: 'deprecated',
+  undeprecate: 'deprecation withdrawn',
   request: 'access requested',
   approve: 'request approved',
   deny: 'request denied',
