@@ -13,6 +13,7 @@ export * from './status';
 export * from './freshness';
 export * from './planDiff';
 export * from './lineage';
+export * from './columnLineage';
 export * from './identifiers';
 export * from './columnTypes';
 export * from './sourceReferences';

@@ -34,6 +34,16 @@ export type { RefreshStrategy } from './engine/spec';
 export type { AccessConsumer, AccessGrant } from './engine/access';
 export type { GroupConsumer } from './engine/groupRoles';
 export type { PortReaderRole, ReadablePort } from './engine/readers';
+export {
+  MAX_COLUMN_LINEAGE_DEPTH,
+  MAX_COLUMN_LINEAGE_LINKS,
+} from './engine/columnLineageGraph';
+export type {
+  ColumnConsumer,
+  ColumnLineageHop,
+  ColumnLineageQuery,
+  ColumnLineageWalk,
+} from './engine/columnLineageGraph';
 export type {
   ApplyResult,
   DecommissionResult,

@@ -22,6 +22,8 @@ export type WarehouseService = Pick<
   | 'inspect'
   | 'readers'
   | 'readable'
+  | 'columnLineage'
+  | 'columnImpact'
   | 'preview'
   | 'portSize'
   | 'rolePrefix'

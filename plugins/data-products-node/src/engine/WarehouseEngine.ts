@@ -8,6 +8,13 @@ import type {
 } from '@dataproducts/plugin-data-products-common';
 import { loadModelParser } from '../model';
 import { AccessConsumer, AccessGrant, changeAccess } from './access';
+import {
+  ColumnConsumer,
+  columnImpact,
+  ColumnLineageQuery,
+  ColumnLineageWalk,
+  walkColumnLineage,
+} from './columnLineageGraph';
 import { RunControl } from './control';
 import { planDecommission } from './decommission';
 import {
@@ -451,6 +458,33 @@ export class WarehouseEngine {
       port,
       timeoutMs: this.limits.statusTimeoutMs,
     });
+  }
+
+  /**
+   * The column lineage around a port, from what its builds and its inputs'
+   * and consumers' builds recorded: upstream to source-table columns,
+   * downstream to consumer columns. Reads on the pool.
+   */
+  async columnLineage(query: ColumnLineageQuery): Promise<ColumnLineageWalk> {
+    checkEntityName(query.product, 'data product name');
+    checkIdentifier(query.port, 'output port name');
+    const { knex } = await this.db();
+    return walkColumnLineage(knex, query);
+  }
+
+  /**
+   * The consumer columns derived from a column of a port, transitively: what
+   * changing or removing it would reach. Reads on the pool.
+   */
+  async columnImpact(
+    product: string,
+    port: string,
+    column: string,
+  ): Promise<{ consumers: ColumnConsumer[]; truncated: boolean }> {
+    checkEntityName(product, 'data product name');
+    checkIdentifier(port, 'output port name');
+    const { knex } = await this.db();
+    return columnImpact(knex, product, port, column);
   }
 
   /** Closes the engine's connection pool. */

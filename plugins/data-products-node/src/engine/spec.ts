@@ -1,4 +1,7 @@
-import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
+import {
+  KubernetesValidatorFunctions,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   normalizeColumnType,
@@ -37,6 +40,8 @@ export interface ColumnSpec {
 /** A port, validated and ready to plan. */
 export interface PortSpec {
   name: string;
+  /** The OutputPort's entity ref, e.g. `outputport:default/sales-crm-customers-customers`. */
+  ref: string;
   type: OutputPortType;
   description?: string;
   columns: ColumnSpec[];
@@ -281,6 +286,7 @@ export function toProductSpec(
 
     const spec: PortSpec = {
       name: portName,
+      ref: stringifyEntityRef(port),
       type,
       description: port.metadata.description || undefined,
       columns,

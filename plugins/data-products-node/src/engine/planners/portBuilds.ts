@@ -5,6 +5,12 @@ import {
   sourceSelect,
 } from '../build';
 import { readColumns, relationKind } from '../catalog';
+import {
+  hasColumnLineage,
+  modelPortLineage,
+  recordColumnLineage,
+  sourcePortLineage,
+} from '../columnLineageRecords';
 import { compileModel } from '../compileModel';
 import { columnDrift } from '../contract';
 import { RunnableStep } from '../runner';
@@ -76,6 +82,8 @@ export async function planPortBuilds(
       // A model port built before its inputs were recorded is built again,
       // which records them: its refreshes check the model against them.
       (!definition.model || row.model_inputs !== null) &&
+      // A port built before column lineage was recorded is built again, which records it.
+      (await hasColumnLineage(trx, spec.name, port.name)) &&
       (await relationKind(trx, spec.schema, port.name)) ===
         (port.type === 'postgres-table' ? 'r' : 'v') &&
       columnDrift(port.columns, await readColumns(trx, spec.schema, port.name))
@@ -83,12 +91,15 @@ export async function planPortBuilds(
     if (upToDate) {
       continue;
     }
+    const lineage = definition.model
+      ? await modelPortLineage(meta, spec.name, port, definition.model)
+      : sourcePortLineage(spec.name, port, port.source!);
     steps.push(
       await planBuild(trx, definition, {
         id: buildStepId(port.name),
         fresh: versioned,
-        record: (_trx, rowCount) =>
-          meta.upsertPort({
+        record: async (buildTrx, rowCount) => {
+          await meta.upsertPort({
             product: spec.name,
             port: port.name,
             port_type: port.type,
@@ -108,7 +119,9 @@ export async function planPortBuilds(
             description: port.description ?? null,
             source_table: definition.source ?? null,
             row_count: String(rowCount),
-          }),
+          });
+          await recordColumnLineage(buildTrx, lineage);
+        },
       }),
     );
   }

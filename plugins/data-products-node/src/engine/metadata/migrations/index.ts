@@ -1,6 +1,7 @@
 import { initialLayout } from './0001_initialLayout';
 import { buildSettings } from './0002_buildSettings';
 import { portVersions } from './0004_portVersions';
+import { columnLineage } from './0005_columnLineage';
 import { MetadataMigration } from './types';
 
 export type { MetadataMigration } from './types';
@@ -10,4 +11,5 @@ export const METADATA_MIGRATIONS: MetadataMigration[] = [
   initialLayout,
   buildSettings,
   portVersions,
+  columnLineage,
 ];
