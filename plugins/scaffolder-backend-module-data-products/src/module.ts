@@ -13,6 +13,7 @@ import {
   createProductDefinitions,
   ProductAuthorization,
 } from './actions/authorization';
+import { createContractImportAction } from './actions/contractImport';
 import { createDecommissionAction } from './actions/decommission';
 import { createProvisionAction } from './actions/provision';
 import { createRefreshAction } from './actions/refresh';
@@ -32,6 +33,7 @@ export const scaffolderModuleDataProducts = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         authorizer: dataProductAuthorizerServiceRef,
+        urlReader: coreServices.urlReader,
       },
       async init({
         scaffolder,
@@ -40,6 +42,7 @@ export const scaffolderModuleDataProducts = createBackendModule({
         auth,
         discovery,
         authorizer,
+        urlReader,
       }) {
         const resolver = createCatalogProductResolver(catalog);
         // Each action authorizes with the task user's credentials.
@@ -55,6 +58,7 @@ export const scaffolderModuleDataProducts = createBackendModule({
           createRevokeAction({ warehouse, authorization }),
           createDecommissionAction({ warehouse, authorization }),
           createRegisterAction({ discovery, auth, catalog }),
+          createContractImportAction({ urlReader }),
         );
       },
     });

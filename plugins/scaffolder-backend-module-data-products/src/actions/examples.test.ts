@@ -25,6 +25,7 @@ import {
 } from '../__testUtils__/warehouse';
 import { scaffolderModuleDataProducts } from '../module';
 import { grantExamples, revokeExamples } from './access.examples';
+import { examples as contractImportExamples } from './contractImport.examples';
 import { examples as decommissionExamples } from './decommission.examples';
 import { examples as provisionExamples } from './provision.examples';
 import { examples as refreshExamples } from './refresh.examples';
@@ -44,6 +45,7 @@ const EXAMPLES: Array<[string, TemplateExample[]]> = [
   ['dataproduct:revoke', revokeExamples],
   ['dataproduct:decommission', decommissionExamples],
   ['dataproduct:register', registerExamples],
+  ['dataproduct:contract:import', contractImportExamples],
 ];
 
 /** The demo entities as the registry publishes them (a template made them). */
