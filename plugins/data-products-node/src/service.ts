@@ -27,6 +27,8 @@ export type WarehouseService = Pick<
   | 'preview'
   | 'portSize'
   | 'rolePrefix'
+  | 'quality'
+  | 'qualitySummaries'
 >;
 
 /**

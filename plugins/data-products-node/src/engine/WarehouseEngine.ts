@@ -36,6 +36,12 @@ import {
 } from './readers';
 import { PortBuild, readPortBuilds } from './builds';
 import { PortPreviewRows, PortSize, portSize, previewPort } from './preview';
+import {
+  PortQuality,
+  PortQualitySummary,
+  readPortQuality,
+  readQualitySummaries,
+} from './qualityResults';
 import { provisionedPort, refreshPort } from './refresh';
 import { EngineRuns } from './runs';
 import { applyResult, toProvisionPlan } from './results';
@@ -208,13 +214,6 @@ export class WarehouseEngine {
   }
 
   /**
-   * Provisions a product and its ports in one transaction, serialised per
-   * product and per schema; converges (a second run changes nothing).
-   */
-  async apply(
-    request: ProvisionRequest,
-    options: BuildOptions = {},
-  /**
    * What provisioning the product would change in its output ports, from
    * what the warehouse holds now: ports and columns added, removed or
    * changed, each change breaking or not, who reads each port, and whether
@@ -246,6 +245,13 @@ export class WarehouseEngine {
     );
   }
 
+  /**
+   * Provisions a product and its ports in one transaction, serialised per
+   * product and per schema; converges (a second run changes nothing).
+   */
+  async apply(
+    request: ProvisionRequest,
+    options: BuildOptions = {},
   ): Promise<ApplyResult> {
     const spec = this.toSpec(request);
     return this.provision(
@@ -422,6 +428,25 @@ export class WarehouseEngine {
   async builds(products?: string[]): Promise<PortBuild[]> {
     const { knex } = await this.db();
     return readPortBuilds(knex, products);
+  }
+
+  /**
+   * The recorded checks of a port's builds (constraints and quality rules):
+   * its last 30 builds, and per rule the latest result and its history.
+   * Reads on the pool.
+   */
+  async quality(product: string, port: string): Promise<PortQuality> {
+    checkEntityName(product, 'data product name');
+    checkIdentifier(port, 'output port name');
+    const { knex } = await this.db();
+    return readPortQuality(knex, product, port);
+  }
+
+  /** The latest checked build of every port, or of the named products' ports. Reads on the pool. */
+  async qualitySummaries(products?: string[]): Promise<PortQualitySummary[]> {
+    products?.forEach(p => checkEntityName(p, 'data product name'));
+    const { knex } = await this.db();
+    return readQualitySummaries(knex, products);
   }
 
   /**

@@ -15,7 +15,14 @@ import {
   escapeLiteral,
   qualifiedName,
 } from './sql';
-import { PlanStatement } from './types';
+import {
+  alignConstraints,
+  declaredConstraints,
+  readTableConstraints,
+} from './constraints';
+import { planQuality } from './quality';
+import { hasChecks, PortChecks } from './qualitySpec';
+import { PlanQualityCheck, PlanStatement } from './types';
 
 /** Everything needed to (re)build one port. */
 export interface BuildDefinition extends BuildSubject {
@@ -27,6 +34,8 @@ export interface BuildDefinition extends BuildSubject {
   columns: Array<{ name: string; type: string; description?: string }>;
   description?: string;
   refreshStrategy: RefreshStrategy;
+  /** Declared constraints and quality rules, checked before the new version is published. */
+  checks?: PortChecks;
 }
 
 /** What a build step records once it ran. */
@@ -114,6 +123,16 @@ export async function planBuild(
   if (dependents.length > 0 && current !== (isTable ? 'r' : 'v')) {
     throw conflict(`it cannot become a ${isTable ? 'table' : 'view'}`);
   }
+  // What the table carries now, and whether the build checks its rows.
+  const checked = hasChecks(def.checks);
+  const constraintsNow =
+    isTable && current === 'r'
+      ? await readTableConstraints(db, def.schema, def.port)
+      : { keys: [], notNull: [] };
+  const constraintsWanted = declaredConstraints(
+    def.port,
+    isTable ? def.checks?.constraints ?? [] : [],
+  );
   const sameColumns =
     isTable &&
     current === 'r' &&
@@ -150,7 +169,14 @@ export async function planBuild(
   let replace: PlanStatement[];
   let rowCountFrom: number;
   let replacement: string;
-  if (isTable && sameColumns && def.refreshStrategy === 'delete-insert') {
+  const deleteInsert =
+    isTable && sameColumns && def.refreshStrategy === 'delete-insert';
+  if (
+    deleteInsert &&
+    !checked &&
+    !constraintsNow.keys.length &&
+    !constraintsNow.notNull.length
+  ) {
     built = [probe];
     rehearsal = built;
     replace = [
@@ -181,16 +207,31 @@ export async function planBuild(
       }
     }
     rowCountFrom = built.length - 1;
-    if (dependents.length > 0 && isTable) {
-      replacement = `replace the table's rows in place (read by ${dependents.join(
-        ', ',
-      )})`;
+    // A checked delete-insert build stages the new rows, so that they are
+    // checked before the table's rows are replaced.
+    if ((dependents.length > 0 || deleteInsert) && isTable) {
+      replacement =
+        dependents.length > 0
+          ? `replace the table's rows in place (read by ${dependents.join(
+              ', ',
+            )})`
+          : "replace the table's rows in one transaction (DELETE, INSERT), which readers at every isolation level see at once";
+      const align = alignConstraints(
+        def.schema,
+        def.port,
+        constraintsNow,
+        constraintsWanted,
+      );
       replace = [
-        as(`TRUNCATE ${target}`),
+        ...(align.drop ? [as(align.drop)] : []),
+        as(
+          dependents.length > 0 ? `TRUNCATE ${target}` : `DELETE FROM ${target}`,
+        ),
         as(
           `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${staged}`,
         ),
         as(`DROP TABLE ${staged}`),
+        ...(align.add ? [as(align.add)] : []),
       ];
     } else if (dependents.length > 0) {
       replacement = `replace the view in place (read by ${dependents.join(
@@ -214,7 +255,53 @@ export async function planBuild(
           : []),
         as(`ALTER ${word} ${staged} RENAME TO ${escapeIdentifier(def.port)}`),
       ];
+      const { add } = alignConstraints(
+        def.schema,
+        def.port,
+        { keys: [], notNull: [] },
+        constraintsWanted,
+      );
+      if (add) {
+        replace.push(as(add));
+      }
     }
+  }
+
+  // The columns are checked first, then the rows, before publishing them.
+  const columnsCheckedAfter = built.length - 1;
+  let qualityChecks: PlanQualityCheck[] = [];
+  if (checked) {
+    const quality = planQuality({
+      product: def.product,
+      port: def.port,
+      role,
+      relation: { schema: def.schema, name: next },
+      columns: def.columns,
+      checks: def.checks!,
+    });
+    const shown = await db.raw('SELECT current_setting(?) AS path', [
+      'search_path',
+    ]);
+    const restore = as(
+      `SELECT set_config('search_path', ${escapeLiteral(
+        shown.rows[0].path,
+      )}, true)`,
+    );
+    for (const statement of quality.statements) {
+      failures.set(statement, error =>
+        quality.explainFailure(statement, error) ?? (error as Error),
+      );
+    }
+    const offset = built.length;
+    qualityChecks = [
+      {
+        ...quality.check,
+        after: offset + quality.check.after,
+        statements: quality.check.statements.map(i => offset + i),
+      },
+    ];
+    built = [...built, ...quality.statements, restore];
+    rehearsal = [...rehearsal, ...quality.statements, restore];
   }
   const describe = [
     as(`GRANT SELECT ON ${target} TO ${escapeIdentifier(def.readerRole)}`),
@@ -234,11 +321,13 @@ export async function planBuild(
       def.schema
     }.${def.port} ${
       def.source ? `from ${def.source}` : 'from its model'
-    }, check it against the declared columns and ${replacement}`,
+    }, check it against the declared columns${
+      checked ? ', its constraints and quality rules' : ''
+    } and ${replacement}`,
     statements: [...built, ...replace, ...describe],
     checks: [
       {
-        after: built.length - 1,
+        after: columnsCheckedAfter,
         description: `The columns of ${def.schema}.${next} are exactly the declared ones`,
         product: def.product,
         port: def.port,
@@ -246,6 +335,7 @@ export async function planBuild(
         columns: def.columns.map(({ name, type }) => ({ name, type })),
       },
     ],
+    ...(qualityChecks.length ? { qualityChecks } : {}),
     rehearsal,
     explainFailure: (error, statement) => failures.get(statement)?.(error),
     record: (trx, results: StatementResult[]) =>

@@ -171,6 +171,41 @@ describe('plans are what apply runs', () => {
     }
   });
 
+  it('runs the planned checks of quality rules, custom SQL included, between the build and the swap', async () => {
+    const { engine, cleanup } = await createTestWarehouse(databases);
+    try {
+      const checked = demoRequest('sales-crm-customers');
+      checked.ports[0].spec.quality = [
+        { metric: 'rowCount', mustBeGreaterThan: 0 },
+        {
+          metric: 'invalidValues',
+          column: 'email',
+          arguments: { pattern: '@' },
+          mustBe: 0,
+        },
+        {
+          name: 'signed_up',
+          query: 'SELECT count(*) FROM {{ this }} AS c WHERE c.signup_date IS NULL',
+          mustBe: 0,
+        },
+      ];
+      const plan = await expectApplyRunsThePlan(engine, checked);
+      expect(allSql(plan)).toContain(
+        'SELECT * FROM (\nSELECT count(*) FROM sales_crm._dp_next_customers AS c WHERE c.signup_date IS NULL\n) AS rule LIMIT 2',
+      );
+      const quality = await engine.quality('sales-crm-customers', 'customers');
+      expect(quality.rules.map(r => [r.key, r.latest.passed])).toEqual([
+        ['primaryKey_id', true],
+        ['required_id', true],
+        ['invalidValues_email', true],
+        ['rowCount', true],
+        ['signed_up', true],
+      ]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it("replaces a table's rows in place when another product's view reads it", async () => {
     const { engine, cleanup } = await createTestWarehouse(databases);
     try {
@@ -320,9 +355,24 @@ describe('plans are what apply runs', () => {
           ]),
         }),
       ]);
-      expect(build.statements[1].sql).toBe(
-        'ALTER TABLE "sales_crm"."_dp_next_customers" RENAME TO "customers"',
+      // The declared primary key is checked on the staged rows, then the
+      // table is swapped in and given its constraint.
+      expect(build.qualityChecks).toEqual([
+        expect.objectContaining({
+          after: 2,
+          measures: [
+            expect.objectContaining({ key: 'required_id' }),
+            expect.objectContaining({ key: 'primaryKey_id' }),
+          ],
+        }),
+      ]);
+      expect(build.statements[2].sql).toMatch(
+        /^SELECT count\(\*\) AS m0, .* FROM "sales_crm"\."_dp_next_customers"$/,
       );
+      expect(build.statements.slice(4, 6).map(s => s.sql)).toEqual([
+        'ALTER TABLE "sales_crm"."_dp_next_customers" RENAME TO "customers"',
+        'ALTER TABLE "sales_crm"."customers" ALTER COLUMN "id" SET NOT NULL, ADD CONSTRAINT "customers_pkey" PRIMARY KEY ("id")',
+      ]);
     } finally {
       await cleanup();
     }

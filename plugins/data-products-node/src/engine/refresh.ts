@@ -45,6 +45,7 @@ async function recordedDefinition(
     columns: row.columns,
     description: row.description ?? undefined,
     refreshStrategy: row.refresh_strategy,
+    checks: row.quality_checks ?? undefined,
   };
   if (row.source_table) {
     const [schema, table] = row.source_table.split('.');

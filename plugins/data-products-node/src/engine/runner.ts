@@ -6,11 +6,15 @@ import { RunControl } from './control';
 import { contractError } from './errors';
 import { EngineLock, takeLocks } from './locks';
 import { escapeIdentifier } from './sql';
+import { QualityOutcome, runQualityCheck } from './qualityRun';
+import { recordQualityOutcome } from './qualityResults';
 import { PlanCheck, PlanStatement, PlanStep } from './types';
 
 /** What one statement returned. */
 export interface StatementResult {
   rows: Array<Record<string, unknown>>;
+  /** The result's columns (name and type oid), as pg reports them. */
+  fields?: Array<{ name: string; dataTypeID: number }>;
 }
 
 /**
@@ -42,10 +46,14 @@ export interface RunnableStep extends PlanStep {
 
 /** The step as data, as a plan shows it. */
 export function toPlanStep(step: RunnableStep): PlanStep {
-  const { id, description, statements, checks } = step;
-  return checks?.length
-    ? { id, description, statements, checks }
-    : { id, description, statements };
+  const { id, description, statements, checks, qualityChecks } = step;
+  return {
+    id,
+    description,
+    statements,
+    ...(checks?.length ? { checks } : {}),
+    ...(qualityChecks?.length ? { qualityChecks } : {}),
+  };
 }
 
 /** The pg client under a knex transaction. */
@@ -108,6 +116,7 @@ export async function runSteps(
     const statements = (rehearse && step.rehearsal) || step.statements;
     let role: string | undefined;
     const results: StatementResult[] = [];
+    const outcomes: QualityOutcome[] = [];
     const run = async (sql: string) => {
       control.check(doing);
       return execute(connection, sql);
@@ -141,12 +150,29 @@ export async function runSteps(
           await check(trx, planned);
         }
       }
+      // Example keys of a failure are read as the role that measured.
+      for (const planned of step.qualityChecks ?? []) {
+        if (planned.after === index) {
+          const outcome = await runQualityCheck(
+            planned,
+            results,
+            sql => run(sql),
+            Boolean(rehearse),
+          );
+          if (outcome) {
+            outcomes.push(outcome);
+          }
+        }
+      }
     }
     if (role) {
       await run('RESET ROLE');
     }
     if (!rehearse) {
       await step.record?.(trx, results);
+      for (const outcome of outcomes) {
+        await recordQualityOutcome(trx, outcome);
+      }
     }
   }
 }

@@ -3,6 +3,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { RunControl, RunTimeouts } from './control';
 import { BuildLimits } from './limits';
 import { RunLocks, takeLocks } from './locks';
+import { QualityCheckError } from './qualityRun';
+import { recordQualityOutcome } from './qualityResults';
 import { BuildRun, BuildSessions } from './sessions';
 
 /**
@@ -17,7 +19,7 @@ export class EngineRuns {
   constructor(
     readonly knex: Knex,
     private readonly limits: BuildLimits,
-    logger?: LoggerService,
+    private readonly logger?: LoggerService,
   ) {
     this.sessions = new BuildSessions(knex, limits.maxConcurrentBuilds, logger);
   }
@@ -33,16 +35,32 @@ export class EngineRuns {
     };
   }
 
-  /** Runs a build holding `locks`; see {@link BuildSessions.run}. */
-  build<T>(
+  /**
+   * Runs a build holding `locks`; see {@link BuildSessions.run}. A build its
+   * quality checks refused is rolled back, and the results of those checks
+   * are then recorded on the pool, so the Quality card shows the failure.
+   */
+  async build<T>(
     run: BuildRun,
     locks: RunLocks,
     fn: (trx: Knex.Transaction, control: RunControl) => Promise<T>,
   ): Promise<T> {
-    return this.sessions.run(run, async (trx, control) => {
-      await takeLocks(trx, control, locks);
-      return fn(trx, control);
-    });
+    try {
+      return await this.sessions.run(run, async (trx, control) => {
+        await takeLocks(trx, control, locks);
+        return fn(trx, control);
+      });
+    } catch (error) {
+      if (error instanceof QualityCheckError && !run.rollback) {
+        // The refusal is what the caller must see, even if recording fails.
+        await recordQualityOutcome(this.knex, error.outcome).catch(failure =>
+          this.logger?.error(
+            `Could not record the failed quality checks of output port '${error.outcome.port}' of data product '${error.outcome.product}': ${failure}`,
+          ),
+        );
+      }
+      throw error;
+    }
   }
 
   /**

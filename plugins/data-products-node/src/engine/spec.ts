@@ -11,6 +11,7 @@ import {
 import { checkContractVersion, declaredConstraints } from './diffSpec';
 import { annotatedBuildTimeout, BuildLimits } from './limits';
 import type { ColumnConstraints } from './metadata';
+import { checkPortChecks, PortChecks } from './qualitySpec';
 import { boundedName, checkIdentifier, checkSchemaName } from './sql';
 import { ProvisionRequest, ResolvedInput } from './types';
 
@@ -52,6 +53,8 @@ export interface PortSpec {
   model?: string;
   /** Table ports: how a rebuild replaces the rows readers see. */
   refreshStrategy: RefreshStrategy;
+  /** The declared constraints and quality rules every build checks. */
+  checks: PortChecks;
   /** The contract version, MAJOR.MINOR.PATCH (`1.0.0` when not declared). */
   version: string;
   /** The declared constraints of each column, compared by the plan's diff. */
@@ -292,6 +295,7 @@ export function toProductSpec(
       columns,
       readerRole: options.roles.reader(schema, portName),
       refreshStrategy: checkRefreshStrategy(port),
+      checks: checkPortChecks(port, columns),
       version: checkContractVersion(port),
       constraints: declaredConstraints(port),
     };

@@ -2,6 +2,7 @@ import type {
   DataProductEntityV1alpha1,
   DataProductPlanDiff,
   OutputPortEntityV1alpha1,
+  OutputPortQualityOperator,
   OutputPortType,
 } from '@dataproducts/plugin-data-products-common';
 
@@ -56,6 +57,59 @@ export interface PlanCheck {
   columns: Array<{ name: string; type: string }>;
 }
 
+/** Where a quality check reads a number: a column of the first row of one of its statements. */
+export interface QualityValueSource {
+  /** Index into the check's `statements`. */
+  statement: number;
+  /** The result column; `*` for a custom rule's only column. */
+  column: string;
+}
+
+/**
+ * One thing a quality check measures: a declared constraint of a column
+ * (`required`, `unique`, `primaryKey`: the count of NULLs or duplicates
+ * must be 0) or a quality rule of the port (`spec.quality[]`).
+ */
+export interface QualityMeasure {
+  /** Stable within the port: `primaryKey_id`, or the rule's name. */
+  key: string;
+  kind: 'constraint' | 'rule';
+  /** Constraints: which one. */
+  constraint?: 'required' | 'unique' | 'primaryKey';
+  /** Rules: where the rule is declared, `spec.quality[2]`. */
+  field?: string;
+  metric?: string;
+  column?: string;
+  description: string;
+  severity: 'error' | 'warning';
+  /** `rows`, `percent` (of the row count) or `seconds` (freshness). */
+  unit: 'rows' | 'percent' | 'seconds';
+  operator: OutputPortQualityOperator;
+  threshold: number | [number, number];
+  source: QualityValueSource;
+  /** Run only when the measure fails: up to five keys that show the failure. */
+  examples?: { sql: string; key: string };
+}
+
+/**
+ * A check made after the statements that measure a step's new rows: every
+ * declared constraint and quality rule is compared with what they
+ * measured; an error-severity failure fails the run (nothing of it stays)
+ * and warnings are recorded. The results of every build are recorded.
+ */
+export interface PlanQualityCheck {
+  /** Index of the statement after which the check runs (the last measuring one). */
+  after: number;
+  /** Indexes of the step's statements whose first rows the check reads. */
+  statements: number[];
+  description: string;
+  product: string;
+  port: string;
+  /** Where the new relation's row count is read. */
+  rowCount: QualityValueSource;
+  measures: QualityMeasure[];
+}
+
 /**
  * One step of a plan: what it does in words, the statements it runs in
  * order, and the checks made between them.
@@ -67,6 +121,8 @@ export interface PlanStep {
   description: string;
   statements: PlanStatement[];
   checks?: PlanCheck[];
+  /** The checks of a built port's rows: constraints and quality rules. */
+  qualityChecks?: PlanQualityCheck[];
 }
 
 /**
@@ -77,6 +133,8 @@ export interface ProvisionPlan {
   product: string;
   schema: string;
   steps: PlanStep[];
+  /** What the plan changes in the product's output ports, breaking or not, and who reads them. */
+  diff?: DataProductPlanDiff;
 }
 
 /** One port after `apply` or `refresh`. */
@@ -109,5 +167,3 @@ export interface DecommissionResult {
   /** Consumers whose grants were dropped (only with `force`). */
   droppedConsumers: string[];
 }
-  /** What the plan changes in the product's output ports, breaking or not, and who reads them. */
-  diff?: DataProductPlanDiff;

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import type { PortChecks } from '../qualitySpec';
 import type { RefreshStrategy } from '../spec';
 import type { ResolvedInput } from '../types';
 
@@ -32,6 +33,8 @@ export interface PortRow {
   model_inputs: ResolvedInput[] | null;
   /** Table ports: how a rebuild replaces the rows. */
   refresh_strategy: RefreshStrategy;
+  /** The declared constraints and quality rules, checked by every build; null without any. */
+  quality_checks: PortChecks | null;
   /** The declared columns: `[{ name, type (normalized), description }]`. */
   columns: Array<{ name: string; type: string; description?: string }>;
   description: string | null;
@@ -128,6 +131,10 @@ export class Metadata {
         columns: JSON.stringify(row.columns),
         model_inputs:
           row.model_inputs === null ? null : JSON.stringify(row.model_inputs),
+        quality_checks:
+          row.quality_checks === null
+            ? null
+            : JSON.stringify(row.quality_checks),
         last_built_at: this.db.fn.now(),
       })
       .onConflict(['product', 'port'])
@@ -141,6 +148,9 @@ export class Metadata {
   }
 
   async deletePort(product: string, port: string): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.quality_builds`)
+      .where({ product, port })
+      .delete();
     await this.db(`${METADATA_SCHEMA}.ports`).where({ product, port }).delete();
   }
 
@@ -158,6 +168,7 @@ export class Metadata {
   }
 
   async deleteProduct(product: string): Promise<void> {
+    await this.db(`${METADATA_SCHEMA}.quality_builds`).where({ product }).delete();
     await this.db(`${METADATA_SCHEMA}.grants`).where({ product }).delete();
     await this.db(`${METADATA_SCHEMA}.products`).where({ product }).delete();
   }

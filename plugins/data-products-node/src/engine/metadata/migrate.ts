@@ -46,7 +46,11 @@ export async function migrateMetadata(
         `a newer portal has migrated it. Upgrade this portal to the newer version.`,
     );
   }
-  for (const migration of migrations.filter(m => m.version > from)) {
+  // Every migration not recorded yet, also one older than the recorded
+  // version: two changes made side by side can be released in either order.
+  const applied = await trx.raw(`SELECT version FROM ${versions}`);
+  const done = new Set(applied.rows.map((r: { version: number }) => r.version));
+  for (const migration of migrations.filter(m => !done.has(m.version))) {
     await migration.up(trx, schema);
     await trx(`${METADATA_SCHEMA}.${METADATA_VERSION_TABLE}`).insert({
       version: migration.version,

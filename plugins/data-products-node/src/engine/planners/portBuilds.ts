@@ -14,6 +14,7 @@ import {
 import { compileModel } from '../compileModel';
 import { columnDrift } from '../contract';
 import { RunnableStep } from '../runner';
+import { hasChecks } from '../qualitySpec';
 import { PortSpec } from '../spec';
 import { hashOf } from '../sql';
 import { ProvisionContext } from './context';
@@ -30,6 +31,7 @@ function definitionOf(ctx: ProvisionContext, port: PortSpec): BuildDefinition {
     columns: port.columns,
     description: port.description,
     refreshStrategy: port.refreshStrategy,
+    checks: port.checks,
   };
   if (port.source) {
     return {
@@ -54,6 +56,8 @@ function definitionHash(def: BuildDefinition): string {
     ...(def.refreshStrategy === 'swap'
       ? {}
       : { refreshStrategy: def.refreshStrategy }),
+    // Absent without checks, so ports built before checks existed stay unchanged.
+    ...(hasChecks(def.checks) ? { checks: def.checks } : {}),
   });
 }
 
@@ -115,6 +119,7 @@ export async function planPortBuilds(
                 }))
               : null,
             refresh_strategy: port.refreshStrategy,
+            quality_checks: hasChecks(port.checks) ? port.checks : null,
             columns: port.columns,
             description: port.description ?? null,
             source_table: definition.source ?? null,
