@@ -47,6 +47,9 @@ export function mockDataProductsApi(
       edges: [],
       truncated: false,
     })),
+    checkModel: jest.fn(async () => {
+      throw new Error('no model check in this test');
+    }),
     ...overrides,
   };
 }

@@ -78,4 +78,22 @@ describe('DataProductsClient', () => {
       'The warehouse is unreachable: connect ECONNREFUSED',
     );
   });
+
+  it('posts a draft model to the check route and reads the inferred columns', async () => {
+    const answer = { columns: [{ name: 'n', type: 'bigint' }], sql: 'SELECT' };
+    const { client, fetch } = clientWith(jsonResponse(200, answer));
+    const request = {
+      product: { name: 'p', schema: 'p', inputs: ['outputport:default/o'] },
+      port: 'q',
+      model: 'SELECT 1 AS n',
+    };
+    await expect(client.checkModel(request)).resolves.toEqual(answer);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://portal.test/api/data-products/models/check',
+      expect.objectContaining({
+        method: 'POST',
+        body: JSON.stringify(request),
+      }),
+    );
+  });
 });

@@ -6,7 +6,12 @@ import type {
   Lineage,
   OutputPortStatus,
 } from '@dataproducts/plugin-data-products-common';
-import type { DataProductsApi, LineageOptions } from './DataProductsApi';
+import type {
+  DataProductsApi,
+  LineageOptions,
+  ModelCheckRequest,
+  ModelCheckResult,
+} from './DataProductsApi';
 
 /** Calls the `data-products` backend plugin through discovery and the fetch API. */
 export class DataProductsClient implements DataProductsApi {
@@ -51,6 +56,19 @@ export class DataProductsClient implements DataProductsApi {
     }
     const search = query.toString();
     return this.#get(`/lineage${search ? `?${search}` : ''}`);
+  }
+
+  async checkModel(request: ModelCheckRequest): Promise<ModelCheckResult> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('data-products');
+    const response = await this.#fetchApi.fetch(`${baseUrl}/models/check`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as ModelCheckResult;
   }
 
   async #get<T>(path: string): Promise<T> {

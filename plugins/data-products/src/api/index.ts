@@ -1,4 +1,9 @@
 export { dataProductsApiRef } from './DataProductsApi';
-export type { DataProductsApi, LineageOptions } from './DataProductsApi';
+export type {
+  DataProductsApi,
+  LineageOptions,
+  ModelCheckRequest,
+  ModelCheckResult,
+} from './DataProductsApi';
 export { DataProductsClient } from './DataProductsClient';
 export { dataProductsAccessApiRef } from './DataProductsAccessApi';
