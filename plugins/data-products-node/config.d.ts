@@ -104,5 +104,45 @@ export interface Config {
         };
       };
     };
+    /**
+     * Scheduled refresh of table ports (`spec.refresh`) and their freshness
+     * (the data-products backend plugin). See docs/refresh.md.
+     */
+    refresh?: {
+      /**
+       * Whether this backend runs ports' refresh schedules and the freshness
+       * check. The freshness routes and Refresh now work either way.
+       * Defaults to true.
+       */
+      enabled?: boolean;
+      /**
+       * How often each replica reads the catalog to add, change and stop
+       * refresh tasks as ports come, change and go. An ISO 8601 duration, a
+       * string such as `1m`, or an object such as `{ minutes: 1 }` (the
+       * default); at least 1 second.
+       */
+      reconcileFrequency?: string | HumanDurationConfig;
+      /**
+       * How often every port's freshness is computed and stored, telling
+       * owners about ports that turned stale (one replica at a time). Same
+       * forms; defaults to 1 minute; at least 1 second.
+       */
+      freshnessCheckFrequency?: string | HumanDurationConfig;
+      /**
+       * How long one scheduled refresh may run, its retries included, before
+       * the scheduler gives up on it. Same forms; defaults to 30 minutes.
+       */
+      timeout?: string | HumanDurationConfig;
+      /** How refreshes that failed for a transient reason are tried again. */
+      retry?: {
+        /** Attempts in all, the first included: 1 (no retry) to 10. Defaults to 3. */
+        attempts?: number;
+        /**
+         * The wait before the first retry; it doubles for each next one.
+         * Same forms; defaults to 5 seconds.
+         */
+        backoff?: string | HumanDurationConfig;
+      };
+    };
   };
 }

@@ -19,6 +19,7 @@ import {
 } from './contracts';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
+import { createRefresh, readRefreshConfig } from './refresh';
 import {
   createLifecycleRouter,
   LifecycleNotifier,
@@ -142,6 +143,21 @@ export const dataProductsPlugin = createBackendPlugin({
         router.use(
           createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
         );
+        // Scheduled refresh of table ports, their freshness and Refresh now.
+        const refresh = await createRefresh({
+          knex,
+          config: readRefreshConfig(config),
+          catalog,
+          auth,
+          httpAuth,
+          warehouse,
+          permissions,
+          notifications,
+          history: governance.history,
+          scheduler,
+          logger,
+        });
+        router.use(refresh.router);
         // The plan of a change before it is applied: steps, diff, breaking changes.
         router.use(
           createPlansRouter({

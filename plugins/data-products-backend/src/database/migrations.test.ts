@@ -77,6 +77,7 @@ describe('applyDatabaseMigrations', () => {
     ]);
     expect(await appliedMigrations(knex)).toEqual([
       '20261201000000_registry.js',
+      '20261201a_refresh_runs.js',
       '20261215000000_access_requests.js',
     ]);
   });
@@ -101,6 +102,7 @@ describe('applyDatabaseMigrations', () => {
     expect(await registryColumns(knex)).toEqual(legacyColumns);
     expect(await appliedMigrations(knex)).toEqual([
       '20261201000000_registry.js',
+      '20261201a_refresh_runs.js',
       '20261215000000_access_requests.js',
     ]);
     expect(await new RegistryStore(knex).list()).toEqual([
@@ -127,6 +129,7 @@ describe('applyDatabaseMigrations', () => {
       ]);
       expect(await appliedMigrations(knex)).toEqual([
         '20261201000000_registry.js',
+        '20261201a_refresh_runs.js',
         '20261215000000_access_requests.js',
       ]);
       expect(await registryColumns(replica)).toHaveLength(8);
@@ -141,6 +144,7 @@ describe('applyDatabaseMigrations', () => {
     await applyDatabaseMigrations(knex);
     expect(await appliedMigrations(knex)).toEqual([
       '20261201000000_registry.js',
+      '20261201a_refresh_runs.js',
       '20261215000000_access_requests.js',
     ]);
   });
