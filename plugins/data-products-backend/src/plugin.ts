@@ -20,6 +20,7 @@ import {
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
 import { createRefresh, readRefreshConfig } from './refresh';
+import { createQualityRouter, QualityService } from './quality';
 import {
   createLifecycleRouter,
   LifecycleNotifier,
@@ -169,6 +170,13 @@ export const dataProductsPlugin = createBackendPlugin({
               permissions,
               authorizer,
             }),
+          }),
+        );
+        // The results of the checks of each build: constraints and quality rules.
+        router.use(
+          createQualityRouter({
+            httpAuth,
+            quality: new QualityService({ catalog, warehouse }),
           }),
         );
         // ODCS v3.1.0 contracts of the ports, as the caller sees them.

@@ -1,0 +1,2 @@
+export { QualityService } from './QualityService';
+export { createQualityRouter } from './createQualityRouter';
