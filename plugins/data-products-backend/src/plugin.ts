@@ -17,6 +17,10 @@ import {
   createContractsRouter,
   readContractServer,
 } from './contracts';
+import {
+  ColumnLineageService,
+  createColumnLineageRouter,
+} from './columnLineage';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
 import { createRefresh, readRefreshConfig } from './refresh';
@@ -188,6 +192,13 @@ export const dataProductsPlugin = createBackendPlugin({
               warehouse,
               server: readContractServer(config),
             }),
+          }),
+        );
+        // Column lineage and impact analysis, from what each build recorded.
+        router.use(
+          createColumnLineageRouter({
+            httpAuth,
+            columnLineage: new ColumnLineageService({ catalog, warehouse }),
           }),
         );
         // Errors answer with their type and message, never a stack trace,

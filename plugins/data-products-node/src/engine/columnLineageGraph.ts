@@ -18,6 +18,8 @@ export interface ColumnLineageHop {
   port: string;
   /** The port's OutputPort entity ref. */
   portRef: string;
+  /** The port's relation, `schema.port`. */
+  portRelation: string;
   column: string;
   /** The input port; absent when the input is a source table. */
   input?: { product: string; port: string; ref: string };
@@ -44,6 +46,8 @@ export interface ColumnLineageWalk {
   product: string;
   port: string;
   portRef?: string;
+  /** The port's relation, `schema.port`. */
+  relation: string;
   /** When the port's latest recorded build ran; absent when none recorded lineage. */
   builtAt?: string;
   /** The port's columns, in order, as its latest build published them. */
@@ -68,6 +72,7 @@ interface HopRow {
   product: string;
   port: string;
   port_ref: string;
+  schema_name: string;
   column_name: string;
   input_product: string | null;
   input_port: string | null;
@@ -77,14 +82,19 @@ interface HopRow {
   transformations: ColumnLineageTransformation[];
 }
 
-const HOP_COLUMNS = `l.product, l.port, l.port_ref, l.column_name, l.input_product,
-  l.input_port, l.input_ref, l.input_relation, l.input_field, l.transformations`;
+const HOP_COLUMNS = `l.product, l.port, l.port_ref, pr.schema_name, l.column_name,
+  l.input_product, l.input_port, l.input_ref, l.input_relation, l.input_field,
+  l.transformations`;
+
+/** The products table, for the schema of each hop's port. */
+const HOP_PRODUCTS = `JOIN ${METADATA_SCHEMA}.products pr ON pr.product = l.product`;
 
 function toHop(row: HopRow): ColumnLineageHop {
   return {
     product: row.product,
     port: row.port,
     portRef: row.port_ref,
+    portRelation: `${row.schema_name}.${row.port}`,
     column: row.column_name,
     ...(row.input_product && row.input_port && row.input_ref
       ? {
@@ -137,9 +147,10 @@ export async function walkColumnLineage(
   checkDepth(query.upstream, 'upstream');
   checkDepth(query.downstream, 'downstream');
   const { product, port } = query;
-  const portRow = await knex(`${METADATA_SCHEMA}.ports`)
-    .where({ product, port })
-    .first('columns');
+  const portRow = await knex(`${METADATA_SCHEMA}.ports AS po`)
+    .join(`${METADATA_SCHEMA}.products AS pr`, 'pr.product', 'po.product')
+    .where({ 'po.product': product, 'po.port': port })
+    .first('po.columns', 'pr.schema_name');
   if (!portRow) {
     throw new NotFoundError(
       `Output port '${port}' of data product '${product}' is not provisioned in the warehouse: provision the product first`,
@@ -192,7 +203,8 @@ export async function walkColumnLineage(
       `SELECT ${HOP_COLUMNS}
          FROM ${METADATA_SCHEMA}.column_lineage l
          JOIN unnest(?::text[], ?::text[], ?::text[]) AS f(product, port, column_name)
-           ON l.product = f.product AND l.port = f.port AND l.column_name = f.column_name`,
+           ON l.product = f.product AND l.port = f.port AND l.column_name = f.column_name
+         ${HOP_PRODUCTS}`,
       unnestArgs(frontier),
     );
     const next: PortColumn[] = [];
@@ -222,7 +234,8 @@ export async function walkColumnLineage(
       `SELECT ${HOP_COLUMNS}
          FROM ${METADATA_SCHEMA}.column_lineage l
          JOIN unnest(?::text[], ?::text[], ?::text[]) AS f(product, port, column_name)
-           ON l.input_product = f.product AND l.input_port = f.port AND l.input_field = f.column_name`,
+           ON l.input_product = f.product AND l.input_port = f.port AND l.input_field = f.column_name
+         ${HOP_PRODUCTS}`,
       unnestArgs(frontier),
     );
     const next: PortColumn[] = [];
@@ -241,6 +254,7 @@ export async function walkColumnLineage(
   return {
     product,
     port,
+    relation: `${portRow.schema_name}.${port}`,
     ...(build
       ? {
           portRef: build.port_ref,

@@ -1,0 +1,2 @@
+export { ColumnLineageService } from './ColumnLineageService';
+export { createColumnLineageRouter } from './createColumnLineageRouter';
