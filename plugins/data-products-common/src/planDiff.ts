@@ -24,6 +24,19 @@ export interface PlanColumnChange {
   breaking: boolean;
   /** The change in words, e.g. `column email: type varchar(100) → text`. */
   description: string;
+  /** A breaking change: the consumer columns derived from the column, transitively (from the column lineage). */
+  derived?: PlanDerivedColumn[];
+}
+
+/** A consumer column derived from a changed column. */
+export interface PlanDerivedColumn {
+  /** The consuming data product's entity name. */
+  product: string;
+  /** Its port. */
+  port: string;
+  column: string;
+  /** True when its value derives from the column (DIRECT); false when the column only shapes its rows (INDIRECT: join, filter, grouping, sorting). */
+  direct: boolean;
 }
 
 /** A product or group that reads a port, and how the warehouse knows. */
@@ -122,4 +135,19 @@ export function parseContractVersion(
     minor: Number(match[2]),
     patch: Number(match[3]),
   };
+}
+
+/** What `POST /api/data-products/plans` answers: a change planned, not applied. */
+export interface DataProductPlan {
+  product: string;
+  schema: string;
+  /** What the plan changes in the product's ports, breaking or not, and who reads them. */
+  diff: DataProductPlanDiff;
+  /** The steps `apply` would take, in words (empty when the plan would not run). */
+  steps: Array<{ id: string; description: string }>;
+  /**
+   * Why the plan would not run: a breaking change refused, or a check of
+   * the dry run that failed (a model, a contract). Absent when it would run.
+   */
+  problem?: { name: string; message: string };
 }

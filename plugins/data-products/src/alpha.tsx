@@ -7,13 +7,21 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
+  EntityContextMenuItemBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { DataProductsAccessClient } from '@dataproducts/plugin-data-products-common';
 import LockOpenIcon from '@material-ui/icons/LockOpen';
 import StorageIcon from '@material-ui/icons/Storage';
+import EditIcon from '@material-ui/icons/Edit';
+import {
+  DataProductPlansClient,
+  dataProductPlansApiRef,
+} from './api/DataProductPlansApi';
+import { editDataProductPath } from './components/EditDataProduct/editPath';
 import {
   DataProductsClient,
   dataProductsAccessApiRef,
@@ -52,6 +60,43 @@ const dataProductsAccessApi = ApiBlueprint.make({
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsAccessClient({ discoveryApi, fetchApi }),
     }),
+});
+
+/** The client of `POST /plans`: a change's plan and diff before it is applied. */
+const dataProductPlansApi = ApiBlueprint.make({
+  name: 'plans',
+  params: defineParams =>
+    defineParams({
+      api: dataProductPlansApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductPlansClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** Edit at `/edit-data-product/<namespace>/<name>`: the product's template, pre-filled. */
+const editDataProductPage = PageBlueprint.make({
+  name: 'edit',
+  params: {
+    path: '/edit-data-product',
+    loader: () =>
+      import('./components/EditDataProduct').then(m => (
+        <m.EditDataProductPage />
+      )),
+  },
+});
+
+/** Edit in the menu of DataProduct pages. */
+const editDataProductMenuItem = EntityContextMenuItemBlueprint.make({
+  name: 'edit',
+  params: {
+    icon: <EditIcon fontSize="small" />,
+    filter: isDataProduct,
+    useProps: () => {
+      const { entity } = useEntity();
+      return { title: 'Edit', href: editDataProductPath(entity) };
+    },
+  },
 });
 
 /** The data products explorer at `/data-products`, with a nav item. */
@@ -199,7 +244,10 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
   extensions: [
     dataProductsApi,
     dataProductsAccessApi,
+    dataProductPlansApi,
     dataProductsPage,
+    editDataProductPage,
+    editDataProductMenuItem,
     myAccessPage,
     outputPortsCard,
     outputPortSchemaCard,

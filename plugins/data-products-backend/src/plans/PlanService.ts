@@ -8,7 +8,7 @@ import {
   dataProductEntityRef,
   dataProductUpdatePermission,
   type DataProductEntityV1alpha1,
-  type DataProductPlanDiff,
+  type DataProductPlan,
 } from '@dataproducts/plugin-data-products-common';
 import {
   createCatalogProductResolver,
@@ -20,19 +20,7 @@ import { checkRegistration } from '../registry/checkRegistration';
 import type { RegistryStore } from '../registry';
 
 /** What `POST /plans` answers. */
-export interface ProductPlan {
-  product: string;
-  schema: string;
-  /** What the plan changes in the product's ports, breaking or not, and who reads them. */
-  diff: DataProductPlanDiff;
-  /** The steps `apply` would take, in words (empty when refused or failed). */
-  steps: Array<{ id: string; description: string }>;
-  /**
-   * Why the plan would not run: a breaking change refused, or a check of
-   * the dry run that failed (a model, a contract). Absent when it would run.
-   */
-  problem?: { name: string; message: string };
-}
+export type ProductPlan = DataProductPlan;
 
 /** What the plan service needs. */
 export interface PlanServiceOptions {
@@ -111,7 +99,11 @@ export class PlanService {
       // (the catalog's or the registry's), never on the one sent.
       await authorizeOnProduct(
         this.options.permissions,
-        { permission: dataProductUpdatePermission, product: ref, doing: 'update' },
+        {
+          permission: dataProductUpdatePermission,
+          product: ref,
+          doing: 'update',
+        },
         credentials,
       );
     } else {

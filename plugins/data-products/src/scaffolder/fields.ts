@@ -46,6 +46,21 @@ const modelSqlEditorField = FormFieldBlueprint.make({
   },
 });
 
+/** The plan's diff before applying: ports and columns changed, breaking or not, consumers affected. */
+const dataProductPlanDiffField = FormFieldBlueprint.make({
+  name: 'data-product-plan-diff',
+  params: {
+    field: () =>
+      import('./PlanDiffField').then(m =>
+        createFormField({
+          name: 'DataProductPlanDiff',
+          component: m.PlanDiffField,
+          validation: m.validatePlanDiff,
+        }),
+      ),
+  },
+});
+
 /**
  * Every scaffolder field extension of the data products plugin, to list in
  * the plugin's extensions. `@backstage/plugin-scaffolder-react` is built on
@@ -56,4 +71,5 @@ export const dataProductFormFields = [
   sourceTableColumnsPickerField,
   dataProductSchemaPickerField,
   modelSqlEditorField,
+  dataProductPlanDiffField,
 ] as unknown as ExtensionDefinition[];

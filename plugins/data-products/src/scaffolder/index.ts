@@ -4,6 +4,8 @@ export type { SourceTableColumnsPickerOptions } from './SourceTableColumnsPicker
 export { DataProductSchemaPicker } from './DataProductSchemaPicker';
 export type { DataProductSchemaPickerOptions } from './DataProductSchemaPicker';
 export { ModelSqlEditor } from './ModelSqlEditor';
+export { PlanDiffField } from './PlanDiffField';
+export type { PlanDiffFieldValue } from './PlanDiffField';
 export type { ModelSqlEditorOptions } from './ModelSqlEditor';
 export {
   documentedColumns,

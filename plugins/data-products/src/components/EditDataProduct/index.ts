@@ -1,0 +1,2 @@
+export { EditDataProductPage } from './EditDataProductPage';
+export { editDataProductPath } from './editPath';

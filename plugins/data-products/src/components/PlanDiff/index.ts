@@ -1,0 +1,1 @@
+export { PlanDiffView, consumerText } from './PlanDiffView';
