@@ -46,6 +46,48 @@ const modelSqlEditorField = FormFieldBlueprint.make({
   },
 });
 
+/** The compose form's input picker: ports with their product, owner and description. */
+const outputPortInputsPickerField = FormFieldBlueprint.make({
+  name: 'output-port-inputs-picker',
+  params: {
+    field: () =>
+      import('./OutputPortInputsPicker').then(m =>
+        createFormField({
+          name: 'OutputPortInputsPicker',
+          component: m.OutputPortInputsPicker,
+        }),
+      ),
+  },
+});
+
+/** The declared columns, with "Fill the contract from the SQL". */
+const contractColumnsEditorField = FormFieldBlueprint.make({
+  name: 'contract-columns-editor',
+  params: {
+    field: () =>
+      import('./ContractColumnsEditor').then(m =>
+        createFormField({
+          name: 'ContractColumnsEditor',
+          component: m.ContractColumnsEditor,
+        }),
+      ),
+  },
+});
+
+/** The display names of the entities another field refers to, for the Review step. */
+const entityNamesForReviewField = FormFieldBlueprint.make({
+  name: 'entity-names-for-review',
+  params: {
+    field: () =>
+      import('./EntityNamesForReview').then(m =>
+        createFormField({
+          name: 'EntityNamesForReview',
+          component: m.EntityNamesForReview,
+        }),
+      ),
+  },
+});
+
 /** The plan's diff before applying: ports and columns changed, breaking or not, consumers affected. */
 const dataProductPlanDiffField = FormFieldBlueprint.make({
   name: 'data-product-plan-diff',
@@ -71,5 +113,8 @@ export const dataProductFormFields = [
   sourceTableColumnsPickerField,
   dataProductSchemaPickerField,
   modelSqlEditorField,
+  outputPortInputsPickerField,
+  contractColumnsEditorField,
+  entityNamesForReviewField,
   dataProductPlanDiffField,
 ] as unknown as ExtensionDefinition[];
