@@ -21,6 +21,7 @@ import {
   ColumnLineageService,
   createColumnLineageRouter,
 } from './columnLineage';
+import { ConsumerService, createConsumersRouter } from './consumers';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
 import { createRefresh, readRefreshConfig } from './refresh';
@@ -199,6 +200,19 @@ export const dataProductsPlugin = createBackendPlugin({
           createColumnLineageRouter({
             httpAuth,
             columnLineage: new ColumnLineageService({ catalog, warehouse }),
+          }),
+        );
+        // What a consumer needs on a port's page: connect, preview, size.
+        router.use(
+          createConsumersRouter({
+            httpAuth,
+            consumers: new ConsumerService({
+              catalog,
+              permissions,
+              warehouse,
+              server: readContractServer(config),
+              auditor,
+            }),
           }),
         );
         // Errors answer with their type and message, never a stack trace,

@@ -21,6 +21,7 @@ export * from './refs';
 export * from './permissions';
 export * from './registry';
 export * from './accessRequests';
+export * from './consumers';
 export * from './lifecycle';
 export * from './access';
 export * from './odcs';

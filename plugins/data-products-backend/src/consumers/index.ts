@@ -1,0 +1,3 @@
+export { ConsumerService } from './ConsumerService';
+export type { ConsumerServer } from './ConsumerService';
+export { createConsumersRouter } from './createConsumersRouter';
