@@ -181,7 +181,10 @@ test('the mesh lineage shows every product', async () => {
 });
 
 test('the expose-source-table template provisions a product from the form', async () => {
-  await chooseTemplate(page, 'Expose a source table as a data product');
+  await chooseTemplate(
+    page,
+    'Create or edit a data product from a source table',
+  );
   await fillAboutTheProduct(page, {
     title: 'Logistics Shipment Feed',
     description: 'Every shipment as the warehouse system sees it, live.',
@@ -235,7 +238,7 @@ test('the expose-source-table template provisions a product from the form', asyn
 });
 
 test('the compose template provisions a product from the form', async () => {
-  await chooseTemplate(page, 'Compose a consumer-aligned data product');
+  await chooseTemplate(page, 'Create or edit a composed data product');
   await fillAboutTheProduct(page, {
     title: 'Marketing Order Stats',
     description: 'Orders and revenue per day, for campaign planning.',
