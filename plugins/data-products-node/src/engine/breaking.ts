@@ -5,6 +5,7 @@ import type {
 } from '@dataproducts/plugin-data-products-common';
 import { describeConsumer, versionedName } from './diff';
 import { majorOf } from './diffSpec';
+import { describeDerivedColumns } from './lineageImpact';
 
 /** The next major version after `version`, e.g. 2.0.0 after 1.4.2. */
 function nextMajor(version: string): string {
@@ -23,7 +24,7 @@ function refusal(product: string, schema: string, port: PlanPortDiff): string {
   const from = port.version.from!;
   const changes = port.columns
     .filter(c => c.breaking)
-    .map(c => c.description)
+    .map(c => `${c.description}${describeDerivedColumns(c.derived)}`)
     .join('; ');
   return (
     `Output port '${port.port}' of data product '${product}' (version ${from}) would change in a breaking way: ` +

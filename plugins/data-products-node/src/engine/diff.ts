@@ -9,6 +9,7 @@ import {
 } from '@dataproducts/plugin-data-products-common';
 import { dependentViews, readColumns, relationKind } from './catalog';
 import { CONSTRAINTS, majorOf } from './diffSpec';
+import { addDerivedColumns } from './lineageImpact';
 import {
   ColumnConstraint,
   ColumnConstraints,
@@ -269,6 +270,7 @@ export async function diffProduct(
       current,
       declared: port.constraints,
     });
+    await addDerivedColumns(trx, spec.name, port.name, columns);
     const from = contract?.contract_version ?? DEFAULT_CONTRACT_VERSION;
     const currentType = kind === 'v' ? 'postgres-view' : 'postgres-table';
     const type =
