@@ -72,7 +72,8 @@ async function seedRows(knex: Knex) {
 
 /** What the migrations after the first add to each table of the unversioned layout, in order. */
 const COLUMNS_ADDED_SINCE_UNVERSIONED: Record<string, string> = {
-  ports: ', refresh_strategy text, model_inputs jsonb, quality_checks jsonb',
+  ports:
+    ', refresh_strategy text, model_inputs jsonb, quality_checks jsonb, contract_version text, contract_constraints jsonb',
   products: ', build_timeout_ms bigint',
 };
 
