@@ -69,10 +69,24 @@ export function formDataFor(
     owner: fullRef(spec.owner, 'group'),
     ...(spec.domain ? { domain: fullRef(spec.domain, 'domain') } : {}),
     ...(spec.lifecycle ? { lifecycle: spec.lifecycle } : {}),
+    ...(spec.deprecation
+      ? {
+          sunset: spec.deprecation.sunset,
+          ...(spec.deprecation.replacement
+            ? { replacement: spec.deprecation.replacement }
+            : {}),
+          ...(spec.deprecation.reason
+            ? { deprecationReason: spec.deprecation.reason }
+            : {}),
+        }
+      : {}),
     schema: spec.schema,
     portName: port.spec.name,
     portType: port.spec.type,
     portVersion: port.spec.version ?? '1.0.0',
+    ...(port.metadata.description
+      ? { portDescription: port.metadata.description }
+      : {}),
     columns: port.spec.columns.map(
       ({ name, type, description, required, unique, primaryKey }) => ({
         name,
@@ -135,6 +149,15 @@ export function planRequestFrom(
     spec: {
       type: isSource ? 'source-aligned' : 'consumer-aligned',
       lifecycle: values.lifecycle ?? 'production',
+      ...(values.lifecycle === 'deprecated'
+        ? {
+            deprecation: {
+              sunset: values.sunset,
+              replacement: values.replacement,
+              reason: values.deprecationReason,
+            },
+          }
+        : {}),
       owner,
       ...(domain ? { domain: parseEntityRef(domain).name } : {}),
       schema,
@@ -147,7 +170,8 @@ export function planRequestFrom(
     metadata: {
       name: `${name}-${String(portName).replace(/_/g, '-')}`,
       title: portName,
-      description,
+      description:
+        values.portDescription || `The ${portName} output port of ${title}.`,
     },
     spec: {
       dataProduct: name,
