@@ -12,6 +12,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef } from '../../api';
 import { LineageGraph } from '../LineageGraph';
 import { DataProductsTable, toProductRows } from './DataProductsTable';
+import { NoDataProducts } from './NoDataProducts';
 
 function MeshLineage() {
   const api = useApi(dataProductsApiRef);
@@ -31,6 +32,7 @@ function ProductList() {
   }, [catalogApi]);
   if (state.loading) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
+  if (!state.value?.length) return <NoDataProducts />;
   return <DataProductsTable rows={state.value ?? []} />;
 }
 

@@ -19,6 +19,7 @@ import InputLabel from '@material-ui/core/InputLabel';
 import NativeSelect from '@material-ui/core/NativeSelect';
 import TextField from '@material-ui/core/TextField';
 import { useMemo, useState } from 'react';
+import { useEntityTitles } from '../../lib/entityTitles';
 import { ownerRef, portTypeLabel } from '../../lib/relations';
 
 /** One data product in the explorer, with its ports and how many entities consume it. */
@@ -68,14 +69,20 @@ export function toProductRows(entities: Entity[]): ProductRow[] {
 
 type FilterKey = 'domain' | 'type' | 'owner' | 'lifecycle';
 
+/** The entity ref of a product's domain, whose title the Domain filter shows. */
+const domainRef = (domain: string) =>
+  domain.includes(':') ? domain : `domain:default/${domain}`;
+
 const FILTERS: Array<{
   key: FilterKey;
   label: string;
   value: (r: ProductRow) => string;
+  /** The entity ref a value names, for filters that show titles instead of refs. */
+  ref?: (value: string) => string;
 }> = [
-  { key: 'domain', label: 'Domain', value: r => r.domain },
+  { key: 'domain', label: 'Domain', value: r => r.domain, ref: domainRef },
   { key: 'type', label: 'Type', value: r => r.product.spec.type },
-  { key: 'owner', label: 'Owner', value: r => r.owner },
+  { key: 'owner', label: 'Owner', value: r => r.owner, ref: v => v },
   {
     key: 'lifecycle',
     label: 'Lifecycle',
@@ -88,7 +95,16 @@ const columns: TableColumn<ProductRow>[] = [
     title: 'Data product',
     render: row => <EntityRefLink entityRef={row.product} />,
   },
-  { title: 'Domain', field: 'domain' },
+  {
+    title: 'Domain',
+    field: 'domain',
+    render: row =>
+      row.domain ? (
+        <EntityRefLink entityRef={domainRef(row.domain)} defaultKind="domain" />
+      ) : (
+        '—'
+      ),
+  },
   { title: 'Type', render: row => row.product.spec.type },
   {
     title: 'Owner',
@@ -125,6 +141,7 @@ function matchesText(row: ProductRow, text: string): boolean {
     row.product.metadata.description,
     ...(row.product.metadata.tags ?? []),
     ...row.ports.map(p => p.spec.name),
+    ...row.ports.flatMap(p => (p.spec.columns ?? []).map(c => c.name)),
   ]
     .filter(Boolean)
     .join(' ')
@@ -158,6 +175,14 @@ export function DataProductsTable(props: { rows: ProductRow[] }) {
     [rows],
   );
 
+  const titles = useEntityTitles(
+    FILTERS.flatMap(f =>
+      f.ref ? options[f.key].map(option => f.ref!(option)) : [],
+    ),
+  );
+  const optionLabel = (filter: (typeof FILTERS)[number], option: string) =>
+    (filter.ref && titles.get(filter.ref(option))) || option;
+
   const visible = rows.filter(
     row =>
       FILTERS.every(f => !filters[f.key] || f.value(row) === filters[f.key]) &&
@@ -170,7 +195,7 @@ export function DataProductsTable(props: { rows: ProductRow[] }) {
         <TextField
           id="data-products-search"
           label="Search"
-          placeholder="Name, description, tag or port"
+          placeholder="Name, description, tag, port or column"
           value={text}
           onChange={e => setText(e.target.value)}
           fullWidth
@@ -192,7 +217,7 @@ export function DataProductsTable(props: { rows: ProductRow[] }) {
               <option value="">All</option>
               {options[f.key].map(option => (
                 <option key={option} value={option}>
-                  {option}
+                  {optionLabel(f, option)}
                 </option>
               ))}
             </NativeSelect>

@@ -1,0 +1,45 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { entityPresentationApiRef } from '@backstage/plugin-catalog-react';
+import { useEffect, useMemo, useState } from 'react';
+
+/**
+ * The display names of entity refs (a group's "Sales" for
+ * `group:default/sales`), from the app's entity presentation API: what is
+ * known at once, then what the catalog answers. Unknown refs are absent.
+ */
+export function useEntityTitles(refs: string[]): Map<string, string> {
+  const presentation = useApi(entityPresentationApiRef);
+  const key = [...new Set(refs)].sort().join('\n');
+  const initial = useMemo(
+    () =>
+      new Map(
+        (key ? key.split('\n') : []).map(ref => [
+          ref,
+          presentation.forEntity(ref).snapshot.primaryTitle,
+        ]),
+      ),
+    [presentation, key],
+  );
+  const [titles, setTitles] = useState(initial);
+  useEffect(() => {
+    setTitles(initial);
+    let cancelled = false;
+    const all = key ? key.split('\n') : [];
+    Promise.all(
+      all.map(async ref => {
+        const snapshot = await presentation.forEntity(ref).promise;
+        return [ref, snapshot.primaryTitle] as const;
+      }),
+    )
+      .then(entries => {
+        if (!cancelled) setTitles(new Map(entries));
+      })
+      .catch(() => {
+        // The snapshot titles stay: a name is better than nothing.
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [presentation, key, initial]);
+  return titles;
+}
