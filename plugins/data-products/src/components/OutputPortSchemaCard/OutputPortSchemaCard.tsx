@@ -19,6 +19,7 @@ import { dataProductsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errors';
 import { formatTimestamp } from '../StatusChip';
 import { CardTable } from '../CardTable';
+import { ContractDownloadButton } from '../ContractDownloadButton';
 
 const useStyles = makeStyles(theme => ({
   drift: {
@@ -147,7 +148,12 @@ export function OutputPortSchemaCard() {
   ];
 
   return (
-    <InfoCard title="Schema" subheader={subheader} noPadding>
+    <InfoCard
+      title="Schema"
+      subheader={subheader}
+      noPadding
+      action={<ContractDownloadButton portRef={entityRef} />}
+    >
       {status.error && (
         <WarningPanel
           defaultExpanded

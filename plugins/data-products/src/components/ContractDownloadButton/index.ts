@@ -1,0 +1,2 @@
+export { ContractDownloadButton } from './ContractDownloadButton';
+export { contractUrl, fetchContract } from './contractDownload';
