@@ -63,6 +63,10 @@ function formValues({ product, port }) {
     schema: product.spec.schema,
     portName: port.spec.name,
     portType: port.spec.type,
+    // Table ports are refreshed hourly and fresh for a day (docs/refresh.md).
+    ...(port.spec.type === 'postgres-table'
+      ? { refreshEvery: 'PT1H', freshnessMaxAge: 'PT24H' }
+      : {}),
     columns: port.spec.columns.map(
       ({ name, type, description, primaryKey }) => ({
         name,

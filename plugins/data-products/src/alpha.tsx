@@ -21,6 +21,8 @@ import {
   DataProductPlansClient,
   dataProductPlansApiRef,
 } from './api/DataProductPlansApi';
+import { dataProductsColumnLineageApiRef } from './api/DataProductsColumnLineageApi';
+import { DataProductsColumnLineageClient } from './api/DataProductsColumnLineageClient';
 import { editDataProductPath } from './components/EditDataProduct/editPath';
 import {
   DataProductsClient,
@@ -47,6 +49,18 @@ const dataProductsApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The client of column lineage and impact analysis. */
+const dataProductsColumnLineageApi = ApiBlueprint.make({
+  name: 'column-lineage',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsColumnLineageApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsColumnLineageClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -243,6 +257,7 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
   routes: { root: rootRouteRef, myAccess: myAccessRouteRef },
   extensions: [
     dataProductsApi,
+    dataProductsColumnLineageApi,
     dataProductsAccessApi,
     dataProductPlansApi,
     dataProductsPage,

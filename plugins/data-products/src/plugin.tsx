@@ -12,6 +12,8 @@ import {
   dataProductsAccessApiRef,
   dataProductsApiRef,
 } from './api';
+import { dataProductsColumnLineageApiRef } from './api/DataProductsColumnLineageApi';
+import { DataProductsColumnLineageClient } from './api/DataProductsColumnLineageClient';
 import { DataProductsPage as DataProductsPageContent } from './components/DataProductsPage';
 import { MyAccessPage as MyAccessPageContent } from './components/MyAccessPage';
 import { myAccessRouteRef, rootRouteRef } from './routes';
@@ -20,6 +22,12 @@ import { myAccessRouteRef, rootRouteRef } from './routes';
 export const dataProductsPlugin = createPlugin({
   id: 'data-products',
   apis: [
+    createApiFactory({
+      api: dataProductsColumnLineageApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsColumnLineageClient({ discoveryApi, fetchApi }),
+    }),
     createApiFactory({
       api: dataProductsApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },

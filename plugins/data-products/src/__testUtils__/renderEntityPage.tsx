@@ -29,6 +29,10 @@ import {
   dataProductsAccessApiRef,
   dataProductsApiRef,
 } from '../api';
+import {
+  type DataProductsColumnLineageApi,
+  dataProductsColumnLineageApiRef,
+} from '../api/DataProductsColumnLineageApi';
 import { allEntities } from './fixtures';
 
 /** A data products API whose calls fail unless a test gives them an answer. */
@@ -100,6 +104,8 @@ export interface EntityPageOptions {
   accessApi?: DataProductsAccessApi;
   /** The permission API, e.g. {@link permissionsAllowing}; every permission is allowed when absent. */
   permissionApi?: PermissionApi;
+  /** Column lineage; every call fails when absent. */
+  columnLineageApi?: DataProductsColumnLineageApi;
   /** The user's ownership refs (their user and groups). */
   ownershipEntityRefs?: string[];
 }
@@ -132,6 +138,17 @@ export function renderEntityPage(
       [dataProductsApiRef, api],
       [dataProductsAccessApiRef, options.accessApi ?? mockAccessApi()],
       [permissionApiRef, options.permissionApi ?? permissionsAllowing()],
+      [
+        dataProductsColumnLineageApiRef,
+        options.columnLineageApi ?? {
+          getPortColumns: jest.fn(async () => {
+            throw new Error('no column lineage in this test');
+          }),
+          getColumnImpact: jest.fn(async () => {
+            throw new Error('no column impact in this test');
+          }),
+        },
+      ],
       mockApis.identity({
         userEntityRef: 'user:default/mark.marketing',
         ownershipEntityRefs: options.ownershipEntityRefs ?? [

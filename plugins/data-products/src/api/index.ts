@@ -7,3 +7,6 @@ export type {
 } from './DataProductsApi';
 export { DataProductsClient } from './DataProductsClient';
 export { dataProductsAccessApiRef } from './DataProductsAccessApi';
+export { dataProductsColumnLineageApiRef } from './DataProductsColumnLineageApi';
+export type { DataProductsColumnLineageApi } from './DataProductsColumnLineageApi';
+export { DataProductsColumnLineageClient } from './DataProductsColumnLineageClient';
