@@ -24,6 +24,8 @@ const elk = new ELK();
  */
 export async function layoutLineage(
   lineage: Lineage,
+  /** Nodes taller than {@link NODE_HEIGHT} (expanded into their columns), by id. */
+  heights: Record<string, number> = {},
 ): Promise<PositionedNode[]> {
   const graph = await elk.layout({
     id: 'lineage',
@@ -39,7 +41,7 @@ export async function layoutLineage(
     children: lineage.nodes.map(node => ({
       id: node.id,
       width: NODE_WIDTH,
-      height: NODE_HEIGHT,
+      height: heights[node.id] ?? NODE_HEIGHT,
     })),
     edges: lineage.edges.map(edge => ({
       id: `${edge.source}->${edge.target}`,
