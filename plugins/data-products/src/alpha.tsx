@@ -16,6 +16,17 @@ import {
 import { DataProductsAccessClient } from '@dataproducts/plugin-data-products-common';
 import LockOpenIcon from '@material-ui/icons/LockOpen';
 import StorageIcon from '@material-ui/icons/Storage';
+import DeleteIcon from '@material-ui/icons/Delete';
+import ScheduleIcon from '@material-ui/icons/Schedule';
+import {
+  DataProductsLifecycleClient,
+  dataProductsLifecycleApiRef,
+} from './api/DataProductsLifecycleApi';
+import { isRegistryProvided } from './components/Lifecycle/lifecycle';
+import {
+  useDeleteMenuItem,
+  useDeprecateMenuItem,
+} from './components/Lifecycle/menuItems';
 import EditIcon from '@material-ui/icons/Edit';
 import {
   DataProductPlansClient,
@@ -110,6 +121,63 @@ const editDataProductMenuItem = EntityContextMenuItemBlueprint.make({
       const { entity } = useEntity();
       return { title: 'Edit', href: editDataProductPath(entity) };
     },
+  },
+});
+
+/** The client of a product's consumers, deprecation and Delete. */
+const dataProductsLifecycleApi = ApiBlueprint.make({
+  name: 'lifecycle',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsLifecycleApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsLifecycleClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const isRegisteredProduct = (entity: Parameters<typeof isDataProduct>[0]) =>
+  isDataProduct(entity) && isRegistryProvided(entity);
+
+/** The lifecycle with Deprecate and Delete, beside the About card of DataProduct pages. */
+const lifecycleCard = EntityCardBlueprint.make({
+  name: 'lifecycle',
+  params: {
+    type: 'info',
+    filter: isDataProduct,
+    loader: () =>
+      import('./components/Lifecycle').then(m => <m.LifecycleCard />),
+  },
+});
+
+/** The deprecation banner: on a deprecated product's page, its ports' pages and its consumers' pages. */
+const deprecationBanner = EntityCardBlueprint.make({
+  name: 'deprecation',
+  params: {
+    type: 'content',
+    filter: isProductOrPort,
+    loader: () =>
+      import('./components/Lifecycle').then(m => <m.DeprecationBanner />),
+  },
+});
+
+/** "Deprecate…" in the menu of the registry's DataProduct pages. */
+const deprecateMenuItem = EntityContextMenuItemBlueprint.make({
+  name: 'deprecate',
+  params: {
+    icon: <ScheduleIcon fontSize="small" />,
+    filter: isRegisteredProduct,
+    useProps: useDeprecateMenuItem,
+  },
+});
+
+/** "Delete data product…" in the menu of the registry's DataProduct pages: Delete decommissions. */
+const deleteMenuItem = EntityContextMenuItemBlueprint.make({
+  name: 'delete',
+  params: {
+    icon: <DeleteIcon fontSize="small" />,
+    filter: isRegisteredProduct,
+    useProps: useDeleteMenuItem,
   },
 });
 
@@ -259,11 +327,16 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
     dataProductsApi,
     dataProductsColumnLineageApi,
     dataProductsAccessApi,
+    dataProductsLifecycleApi,
     dataProductPlansApi,
     dataProductsPage,
     editDataProductPage,
     editDataProductMenuItem,
     myAccessPage,
+    deprecationBanner,
+    lifecycleCard,
+    deprecateMenuItem,
+    deleteMenuItem,
     outputPortsCard,
     outputPortSchemaCard,
     inputsCard,
