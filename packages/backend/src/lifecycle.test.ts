@@ -346,6 +346,23 @@ spec: { type: service, lifecycle: experimental, owner: group:sales }
     expect(res.body.error.message).toMatch(
       /^Cannot delete data product dataproduct:default\/sales-crm-customers: it still has 1 consumer\(s\): Marketing Customer 360 \(dataproduct:default\/marketing-customer-360\)\. It is deprecated until \d{4}-\d\d-\d\d; they must move to dataproduct:default\/sales-erp-orders first; remove them from their inputs, or revoke their access, then delete it\.$/,
     );
+    // After the sunset date: still refused while consumers remain. (The
+    // stored sunset is moved back, as time passing would.)
+    const row = await registryRow('sales-crm-customers');
+    const product = row.product;
+    product.spec.deprecation.sunset = '2026-01-31';
+    await database
+      .knexOf('data-products')('data_product_registry')
+      .where({ name: 'sales-crm-customers' })
+      .update({ product: JSON.stringify(product) });
+    const afterSunset = await request(server)
+      .delete(productUrl('sales-crm-customers'))
+      .set(as('ana.sales'));
+    expect(afterSunset.status).toBe(409);
+    expect(afterSunset.body.error.message).toBe(
+      'Cannot delete data product dataproduct:default/sales-crm-customers: it still has 1 consumer(s): Marketing Customer 360 (dataproduct:default/marketing-customer-360). Its sunset date 2026-01-31 has passed, but they must stop reading it first; remove them from their inputs, or revoke their access, then delete it.',
+    );
+
     const foreign = await request(server)
       .delete(productUrl('marketing-customer-360'))
       .set(as('ana.sales'));

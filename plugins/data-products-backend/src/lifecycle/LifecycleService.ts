@@ -214,15 +214,16 @@ export class LifecycleService {
     if (consumers.length > 0) {
       const name = stringifyEntityRef(item.product);
       const sunset = item.product.spec.deprecation?.sunset;
-      const when = !sunset
-        ? 'Deprecate it with a sunset date and a replacement so that they are told to move'
-        : sunset < this.#today()
-        ? `Its sunset date ${sunset} has passed, but they must stop reading it first`
-        : `It is deprecated until ${sunset}; they must move${
-            item.product.spec.deprecation?.replacement
-              ? ` to ${item.product.spec.deprecation.replacement}`
-              : ''
-          } first`;
+      const replacement = item.product.spec.deprecation?.replacement;
+      let when = `It is deprecated until ${sunset}; they must move${
+        replacement ? ` to ${replacement}` : ''
+      } first`;
+      if (!sunset) {
+        when =
+          'Deprecate it with a sunset date and a replacement so that they are told to move';
+      } else if (sunset < this.#today()) {
+        when = `Its sunset date ${sunset} has passed, but they must stop reading it first`;
+      }
       throw new ConflictError(
         `Cannot delete data product ${name}: it still has ${
           consumers.length
