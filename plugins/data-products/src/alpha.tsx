@@ -9,6 +9,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
+  CatalogFilterBlueprint,
   EntityCardBlueprint,
   EntityContentBlueprint,
   EntityContextMenuItemBlueprint,
@@ -16,24 +17,11 @@ import {
 import { DataProductsAccessClient } from '@dataproducts/plugin-data-products-common';
 import LockOpenIcon from '@material-ui/icons/LockOpen';
 import StorageIcon from '@material-ui/icons/Storage';
-import DeleteIcon from '@material-ui/icons/Delete';
-import ScheduleIcon from '@material-ui/icons/Schedule';
-import {
-  DataProductsLifecycleClient,
-  dataProductsLifecycleApiRef,
-} from './api/DataProductsLifecycleApi';
-import { isRegistryProvided } from './components/Lifecycle/lifecycle';
-import {
-  useDeleteMenuItem,
-  useDeprecateMenuItem,
-} from './components/Lifecycle/menuItems';
 import EditIcon from '@material-ui/icons/Edit';
 import {
   DataProductPlansClient,
   dataProductPlansApiRef,
 } from './api/DataProductPlansApi';
-import { dataProductsColumnLineageApiRef } from './api/DataProductsColumnLineageApi';
-import { DataProductsColumnLineageClient } from './api/DataProductsColumnLineageClient';
 import { editDataProductPath } from './components/EditDataProduct/editPath';
 import {
   DataProductsClient,
@@ -60,18 +48,6 @@ const dataProductsApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsClient({ discoveryApi, fetchApi }),
-    }),
-});
-
-/** The client of column lineage and impact analysis. */
-const dataProductsColumnLineageApi = ApiBlueprint.make({
-  name: 'column-lineage',
-  params: defineParams =>
-    defineParams({
-      api: dataProductsColumnLineageApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new DataProductsColumnLineageClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -121,63 +97,6 @@ const editDataProductMenuItem = EntityContextMenuItemBlueprint.make({
       const { entity } = useEntity();
       return { title: 'Edit', href: editDataProductPath(entity) };
     },
-  },
-});
-
-/** The client of a product's consumers, deprecation and Delete. */
-const dataProductsLifecycleApi = ApiBlueprint.make({
-  name: 'lifecycle',
-  params: defineParams =>
-    defineParams({
-      api: dataProductsLifecycleApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new DataProductsLifecycleClient({ discoveryApi, fetchApi }),
-    }),
-});
-
-const isRegisteredProduct = (entity: Parameters<typeof isDataProduct>[0]) =>
-  isDataProduct(entity) && isRegistryProvided(entity);
-
-/** The lifecycle with Deprecate and Delete, beside the About card of DataProduct pages. */
-const lifecycleCard = EntityCardBlueprint.make({
-  name: 'lifecycle',
-  params: {
-    type: 'info',
-    filter: isDataProduct,
-    loader: () =>
-      import('./components/Lifecycle').then(m => <m.LifecycleCard />),
-  },
-});
-
-/** The deprecation banner: on a deprecated product's page, its ports' pages and its consumers' pages. */
-const deprecationBanner = EntityCardBlueprint.make({
-  name: 'deprecation',
-  params: {
-    type: 'content',
-    filter: isProductOrPort,
-    loader: () =>
-      import('./components/Lifecycle').then(m => <m.DeprecationBanner />),
-  },
-});
-
-/** "Deprecate…" in the menu of the registry's DataProduct pages. */
-const deprecateMenuItem = EntityContextMenuItemBlueprint.make({
-  name: 'deprecate',
-  params: {
-    icon: <ScheduleIcon fontSize="small" />,
-    filter: isRegisteredProduct,
-    useProps: useDeprecateMenuItem,
-  },
-});
-
-/** "Delete data product…" in the menu of the registry's DataProduct pages: Delete decommissions. */
-const deleteMenuItem = EntityContextMenuItemBlueprint.make({
-  name: 'delete',
-  params: {
-    icon: <DeleteIcon fontSize="small" />,
-    filter: isRegisteredProduct,
-    useProps: useDeleteMenuItem,
   },
 });
 
@@ -308,6 +227,15 @@ const historyContent = EntityContentBlueprint.make({
   },
 });
 
+/** On the catalog page, beside the filters: how to start while there is no data product. */
+const getStartedCatalogFilter = CatalogFilterBlueprint.make({
+  name: 'get-started',
+  params: {
+    loader: () =>
+      import('./components/GetStarted').then(m => <m.GetStartedCard />),
+  },
+});
+
 /**
  * The data products plugin for the new frontend system: entity cards and
  * tabs for DataProduct and OutputPort pages, the explorer and "My access"
@@ -325,18 +253,12 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
   routes: { root: rootRouteRef, myAccess: myAccessRouteRef },
   extensions: [
     dataProductsApi,
-    dataProductsColumnLineageApi,
     dataProductsAccessApi,
-    dataProductsLifecycleApi,
     dataProductPlansApi,
     dataProductsPage,
     editDataProductPage,
     editDataProductMenuItem,
     myAccessPage,
-    deprecationBanner,
-    lifecycleCard,
-    deprecateMenuItem,
-    deleteMenuItem,
     outputPortsCard,
     outputPortSchemaCard,
     inputsCard,
@@ -346,6 +268,7 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
     lineageContent,
     modelContent,
     historyContent,
+    getStartedCatalogFilter,
     ...dataProductFormFields,
   ],
 });
