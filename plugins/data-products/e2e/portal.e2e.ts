@@ -217,7 +217,7 @@ test('the expose-source-table template provisions a product from the form', asyn
 
   await page.getByRole('button', { name: 'Review' }).click();
   await expectReviewed(page, 'Title', 'Logistics Shipment Feed');
-  await expectReviewed(page, 'Source table', 'resource:default/wms-shipments');
+  await expectReviewed(page, 'Source table', 'sources.wms_shipments');
   await expectReviewed(page, 'Schema', 'logistics_feed');
   await expectReviewed(page, 'Output port name', 'shipments_feed');
   await expectReviewed(page, 'Materialization', 'View (live, real-time)');
@@ -245,7 +245,15 @@ test('the compose template provisions a product from the form', async () => {
     owner: 'Marketing',
     domain: 'Marketing',
   });
-  await pick(page, 'Input output ports', 'orders');
+  // The input picker finds a port by its product and shows product and owner.
+  const inputs = page.getByRole('textbox', { name: 'Input output ports' });
+  await inputs.click();
+  await inputs.fill('Sales ERP Orders');
+  await page
+    .getByRole('option')
+    .filter({ hasText: 'orders · Sales ERP Orders' })
+    .filter({ hasText: 'Owner: Sales' })
+    .click();
   await page
     .getByRole('textbox', { name: 'Schema', exact: true })
     .fill('marketing_order_stats');
@@ -278,18 +286,21 @@ test('the compose template provisions a product from the form', async () => {
     page.getByRole('heading', { name: 'Declared columns', exact: true }),
   ).toBeVisible();
   for (const [index, [name, type, description]] of declared.entries()) {
-    const names = page.getByRole('textbox', { name: 'Name', exact: true });
-    if ((await names.count()) <= index) {
-      await page.getByRole('button', { name: 'Add Item' }).click();
+    if (
+      (await page
+        .getByRole('textbox', { name: `Name of column ${index + 1}` })
+        .count()) === 0
+    ) {
+      await page.getByRole('button', { name: 'Add a column' }).click();
     }
-    await names.nth(index).fill(name);
     await page
-      .getByRole('textbox', { name: 'Type', exact: true })
-      .nth(index)
+      .getByRole('textbox', { name: `Name of column ${index + 1}` })
+      .fill(name);
+    await page
+      .getByRole('textbox', { name: `Type of column ${index + 1}` })
       .fill(type);
     await page
-      .getByRole('textbox', { name: 'Description', exact: true })
-      .nth(index)
+      .getByRole('textbox', { name: `Description of column ${index + 1}` })
       .fill(description);
   }
   await page.getByRole('button', { name: 'Review' }).click();
