@@ -320,18 +320,20 @@ function reach(
         for (const link of next.get(at.id) ?? []) {
           const to = direction === 'upstream' ? link.source : link.target;
           if (reached.has(to)) continue;
-          const transformations: ColumnLineageTransformation[] =
-            at.hops === 0
-              ? link.transformations
-              : direction === 'upstream'
-              ? composeColumnTransformations(
-                  link.transformations,
-                  at.transformations,
-                )
-              : composeColumnTransformations(
-                  at.transformations,
-                  link.transformations,
-                );
+          let transformations: ColumnLineageTransformation[] =
+            link.transformations;
+          if (at.hops > 0) {
+            transformations =
+              direction === 'upstream'
+                ? composeColumnTransformations(
+                    link.transformations,
+                    at.transformations,
+                  )
+                : composeColumnTransformations(
+                    at.transformations,
+                    link.transformations,
+                  );
+          }
           const r = { id: to, hops, transformations };
           reached.set(to, r);
           following.push(r);

@@ -302,6 +302,8 @@ export function LineageGraph(props: {
       )}
       <div style={{ height, width: '100%' }} data-testid="lineage-graph">
         <ReactFlow
+          // Fitted to the view again when nodes grow or shrink with their columns.
+          key={heightsKey}
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
