@@ -206,16 +206,30 @@ export async function readPortConsumers(
 
 /** Who a consumer is, in words. */
 export function describeConsumer(consumer: PlanPortConsumer): string {
-  const who = consumer.product
-    ? `data product '${consumer.product}'`
-    : consumer.group
-    ? `group '${consumer.group}'`
-    : `role '${consumer.role ?? 'unknown'}'`;
+  let who = `role '${consumer.role ?? 'unknown'}'`;
+  if (consumer.product) {
+    who = `data product '${consumer.product}'`;
+  } else if (consumer.group) {
+    who = `group '${consumer.group}'`;
+  }
   return consumer.views?.length
     ? `${who} (its view${
         consumer.views.length > 1 ? 's' : ''
       } ${consumer.views.join(', ')})`
     : who;
+}
+
+/**
+ * What happens to a breaking change: applied when nothing reads the port,
+ * else a new major version when the major increased (and the relation
+ * exists to keep), else refused.
+ */
+function breakingOutcome(
+  hasConsumers: boolean,
+  newMajor: boolean,
+): PlanPortDiff['outcome'] {
+  if (!hasConsumers) return 'applied';
+  return newMajor ? 'new-major-version' : 'refused';
 }
 
 /** The name an earlier major version of a port is kept under. */
@@ -291,12 +305,10 @@ export async function diffProduct(
       consumers: await readPortConsumers(ctx, row),
     };
     if (breaking) {
-      diff.outcome =
-        diff.consumers.length === 0
-          ? 'applied'
-          : majorOf(port.version) > majorOf(from) && kind
-          ? 'new-major-version'
-          : 'refused';
+      diff.outcome = breakingOutcome(
+        diff.consumers.length > 0,
+        majorOf(port.version) > majorOf(from) && !!kind,
+      );
     }
     ports.push(diff);
   }

@@ -29,33 +29,36 @@ function BreakingChip({ breaking }: { breaking: boolean }) {
   );
 }
 
+const VIA_WORDS: Record<PlanPortConsumer['via'][number], string> = {
+  'declared-input': 'declared input',
+  'reader-role': 'reader role',
+  view: 'view',
+};
+
+function consumerName(consumer: PlanPortConsumer): string {
+  if (consumer.product) return `data product ${consumer.product}`;
+  if (consumer.group) return `group ${consumer.group}`;
+  return `role ${consumer.role}`;
+}
+
 /** A consumer in words: who, and how the warehouse knows. */
 export function consumerText(consumer: PlanPortConsumer): string {
-  const who = consumer.product
-    ? `data product ${consumer.product}`
-    : consumer.group
-    ? `group ${consumer.group}`
-    : `role ${consumer.role}`;
   const how = consumer.via
     .map(via =>
-      via === 'declared-input'
-        ? 'declared input'
-        : via === 'view'
-        ? `view ${consumer.views?.join(', ')}`
-        : 'reader role',
+      via === 'view' ? `view ${consumer.views?.join(', ')}` : VIA_WORDS[via],
     )
     .join(', ');
-  return `${who} (${how})`;
+  return `${consumerName(consumer)} (${how})`;
 }
 
 function portHeading(port: PlanPortDiff): string {
   const { from, to } = port.version;
-  const version =
-    from && to && from !== to
-      ? `, version ${from} → ${to}`
-      : to ?? from
-      ? `, version ${to ?? from}`
-      : '';
+  let version = '';
+  if (from && to && from !== to) {
+    version = `, version ${from} → ${to}`;
+  } else if (to ?? from) {
+    version = `, version ${to ?? from}`;
+  }
   return `Output port ${port.port}: ${port.change}${version}`;
 }
 
