@@ -6,7 +6,9 @@ import {
 import {
   isDataProductEntity,
   isOutputPortEntity,
+  type OutputPortEntityV1alpha1,
 } from '@dataproducts/plugin-data-products-common';
+import { ProductDirectory } from './productDirectory';
 
 function dataProductText(entity: Entity): string[] {
   if (!isDataProductEntity(entity)) {
@@ -19,30 +21,54 @@ function dataProductText(entity: Entity): string[] {
   ];
 }
 
-function outputPortText(entity: Entity): string[] {
-  if (!isOutputPortEntity(entity)) {
-    return [];
-  }
+/** A port's document: titled with its product, its text led by the product and its domain. */
+function outputPortDocument(
+  entity: OutputPortEntityV1alpha1,
+  document: ReturnType<CatalogCollatorEntityTransformer>,
+  directory: ProductDirectory,
+): ReturnType<CatalogCollatorEntityTransformer> {
   const { spec } = entity;
+  const product = directory.describe(
+    spec.dataProduct,
+    entity.metadata.namespace,
+  );
   const columns = (spec.columns ?? []).map(column =>
     [column.name, column.type, column.description].filter(Boolean).join(' '),
   );
-  return [
-    `Output port ${spec.name} (${spec.type}) of data product ${spec.dataProduct}`,
-    ...(columns.length ? [`Columns: ${columns.join(' ; ')}`] : []),
-  ];
+  const about = `Output port ${spec.name} (${spec.type}) of data product ${
+    product.title
+  }${product.domain ? ` in the ${product.domain} domain` : ''}`;
+  return {
+    ...document,
+    title: `${spec.name} (${product.title})`,
+    text: [
+      about,
+      document.text,
+      ...(columns.length ? [`Columns: ${columns.join(' ; ')}`] : []),
+    ]
+      .filter(Boolean)
+      .join(' : '),
+  };
 }
 
 /**
- * Shapes catalog entities into search documents: DataProducts and
- * OutputPorts get their schema, inputs and every column's name, type and
- * description in the document text, so searching for a column ("email")
- * finds the ports that have it. Other kinds are shaped as by default.
+ * Creates the transformer that shapes catalog entities into search
+ * documents: DataProducts and OutputPorts get their schema, inputs and every
+ * column's name, type and description in the document text, so searching
+ * for a column ("email") finds the ports that have it. A port's result is
+ * titled with its product ("customers (Sales CRM Customers)") and its text
+ * starts with the product and its domain, from the directory. Other kinds
+ * are shaped as by default.
  */
-export const dataProductsEntityTransformer: CatalogCollatorEntityTransformer =
-  entity => {
+export function createDataProductsEntityTransformer(
+  directory: ProductDirectory = new ProductDirectory(),
+): CatalogCollatorEntityTransformer {
+  return entity => {
     const document = defaultCatalogCollatorEntityTransformer(entity);
-    const extra = [...dataProductText(entity), ...outputPortText(entity)];
+    if (isOutputPortEntity(entity)) {
+      return outputPortDocument(entity, document, directory);
+    }
+    const extra = dataProductText(entity);
     if (!extra.length) {
       return document;
     }
@@ -51,3 +77,8 @@ export const dataProductsEntityTransformer: CatalogCollatorEntityTransformer =
       text: [document.text, ...extra].filter(Boolean).join(' : '),
     };
   };
+}
+
+/** The transformer without product titles: ports name their product by its entity name. */
+export const dataProductsEntityTransformer: CatalogCollatorEntityTransformer =
+  createDataProductsEntityTransformer();

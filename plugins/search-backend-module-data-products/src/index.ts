@@ -5,4 +5,9 @@
  * @packageDocumentation
  */
 export { searchModuleDataProducts as default } from './module';
-export { dataProductsEntityTransformer } from './dataProductsEntityTransformer';
+export {
+  createDataProductsEntityTransformer,
+  dataProductsEntityTransformer,
+} from './dataProductsEntityTransformer';
+export { ProductDirectory } from './productDirectory';
+export type { ProductSummary } from './productDirectory';

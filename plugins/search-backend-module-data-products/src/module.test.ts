@@ -98,6 +98,19 @@ describe('searchModuleDataProducts', () => {
             'OutputPort:/catalog/default/outputport/marketing-customer-360-customer-activity',
           ]),
         );
+        // A port's result names its product by title, and the product's domain.
+        const response = await fetch(
+          `http://localhost:${backend.server.port()}/api/search/query?term=first_name`,
+        );
+        const [crm] = (await response.json()).results.filter(
+          (r: any) =>
+            r.document.location ===
+            '/catalog/default/outputport/sales-crm-customers-customers',
+        );
+        expect(crm.document.title).toBe('customers (Sales CRM Customers)');
+        expect(crm.document.text).toContain(
+          'of data product Sales CRM Customers in the sales domain',
+        );
         expect(await search('marketing_360')).toContain(
           'DataProduct:/catalog/default/dataproduct/marketing-customer-360',
         );

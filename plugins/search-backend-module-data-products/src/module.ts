@@ -1,11 +1,18 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogCollatorExtensionPoint } from '@backstage/plugin-search-backend-module-catalog';
-import { dataProductsEntityTransformer } from './dataProductsEntityTransformer';
+import { createDataProductsEntityTransformer } from './dataProductsEntityTransformer';
+import { ProductDirectory } from './productDirectory';
 
 /**
  * The search module for data products: the catalog collator indexes
- * DataProducts and OutputPorts with their schema and columns. It sets the
- * catalog collator's entity transformer, which only one module may do.
+ * DataProducts and OutputPorts with their schema and columns, and a port
+ * with its product's title and domain (read from the catalog every minute).
+ * It sets the catalog collator's entity transformer, which only one module
+ * may do.
  *
  * @public
  */
@@ -14,9 +21,30 @@ export const searchModuleDataProducts = createBackendModule({
   moduleId: 'data-products',
   register(reg) {
     reg.registerInit({
-      deps: { collator: catalogCollatorExtensionPoint },
-      async init({ collator }) {
-        collator.setEntityTransformer(dataProductsEntityTransformer);
+      deps: {
+        collator: catalogCollatorExtensionPoint,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+      },
+      async init({ collator, catalog, auth, scheduler }) {
+        const directory = new ProductDirectory();
+        collator.setEntityTransformer(
+          createDataProductsEntityTransformer(directory),
+        );
+        // Product and domain titles for the ports' documents. Not awaited:
+        // the catalog answers only once every plugin has started, so the
+        // first index may name products by their entity names.
+        const runner = scheduler.createScheduledTaskRunner({
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          scope: 'local',
+        });
+        void runner.run({
+          id: 'data-products-search-product-titles',
+          fn: async () =>
+            directory.refresh(catalog, await auth.getOwnServiceCredentials()),
+        });
       },
     });
   },
