@@ -34,6 +34,8 @@ import {
   isDataProduct,
   isOutputPort,
 } from './lib/relations';
+import { DataProductsConsumersClient } from './api/DataProductsConsumersClient';
+import { dataProductsConsumersApiRef } from './api/DataProductsConsumersApi';
 import { myAccessRouteRef, rootRouteRef } from './routes';
 import { dataProductFormFields } from './scaffolder';
 
@@ -170,6 +172,40 @@ const consumersCard = EntityCardBlueprint.make({
   },
 });
 
+/** The client of a port's connection details, sample rows and size. */
+const dataProductsConsumersApi = ApiBlueprint.make({
+  name: 'consumers',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsConsumersApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsConsumersClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** How to connect (psql, JDBC, SQL with my reader role), on OutputPort pages. */
+const connectCard = EntityCardBlueprint.make({
+  name: 'connect',
+  params: {
+    type: 'content',
+    filter: isOutputPort,
+    loader: () =>
+      import('./components/ConnectCard').then(m => <m.ConnectCard />),
+  },
+});
+
+/** Sample rows (PII masked), row count, size and last build, on OutputPort pages. */
+const previewCard = EntityCardBlueprint.make({
+  name: 'preview',
+  params: {
+    type: 'content',
+    filter: isOutputPort,
+    loader: () =>
+      import('./components/PreviewCard').then(m => <m.PreviewCard />),
+  },
+});
+
 /** Who can read a port and the requests for it, with Request access, on DataProduct and OutputPort pages. */
 const accessCard = EntityCardBlueprint.make({
   name: 'access',
@@ -264,6 +300,9 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
     inputsCard,
     consumersCard,
     accessCard,
+    dataProductsConsumersApi,
+    connectCard,
+    previewCard,
     lineageCard,
     lineageContent,
     modelContent,

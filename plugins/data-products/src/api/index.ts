@@ -7,6 +7,9 @@ export type {
 } from './DataProductsApi';
 export { DataProductsClient } from './DataProductsClient';
 export { dataProductsAccessApiRef } from './DataProductsAccessApi';
+export { dataProductsConsumersApiRef } from './DataProductsConsumersApi';
+export type { DataProductsConsumersApi } from './DataProductsConsumersApi';
+export { DataProductsConsumersClient } from './DataProductsConsumersClient';
 export { dataProductsColumnLineageApiRef } from './DataProductsColumnLineageApi';
 export type { DataProductsColumnLineageApi } from './DataProductsColumnLineageApi';
 export { DataProductsColumnLineageClient } from './DataProductsColumnLineageClient';

@@ -1,0 +1,1 @@
+export { PreviewCard, formatBytes, rowsText } from './PreviewCard';
