@@ -13,6 +13,9 @@
 // Option --provision-only: stop after the products and their sample rows,
 // before the access scene (for a backend without the development sign-in).
 // Exits non-zero when anything fails. Running it again updates the products.
+// Before its first task it checks that the demo's schemas and entity names
+// are free or its own (scripts/lib/demoPreflight.mjs): when other products
+// hold them it names each holder and how to go on, and changes nothing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,11 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import YAML from 'yaml';
 import { runAccessScenario } from './lib/accessScenario.mjs';
+import {
+  explainConflicts,
+  findConflicts,
+  readWarehouse,
+} from './lib/demoPreflight.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -299,12 +307,77 @@ async function printCustomerActivity() {
   }
 }
 
+/**
+ * Stops before any change when the demo's schemas or entity names are held
+ * by other products, naming each holder and how to go on.
+ */
+async function checkDemoIsFree(token, scenario) {
+  const demo = scenario.map(({ product, port }) => ({
+    name: product.metadata.name,
+    title: product.metadata.title,
+    schema: product.spec.schema,
+    entityNames: [product.metadata.name, port.metadata.name],
+  }));
+  const { body } = await request(
+    'GET',
+    '/api/data-products/registry/products',
+    {
+      token,
+    },
+  );
+  const registered = body.items.map(item => ({
+    name: item.product.metadata.name,
+    title: item.product.metadata.title,
+    schema: item.product.spec.schema,
+  }));
+  const catalogEntities = [];
+  for (const { entityNames } of demo) {
+    for (const [kind, name] of [
+      ['dataproduct', entityNames[0]],
+      ['outputport', entityNames[1]],
+    ]) {
+      const res = await request(
+        'GET',
+        `/api/catalog/entities/by-name/${kind}/default/${name}`,
+        { token, allow: [404] },
+      );
+      if (res.status === 200) {
+        catalogEntities.push({
+          ref: `${kind}:default/${name}`,
+          location:
+            res.body.metadata.annotations?.['backstage.io/managed-by-location'],
+        });
+      }
+    }
+  }
+  let warehouse;
+  try {
+    warehouse = await readWarehouse(warehouseConnection(), demo);
+  } catch (error) {
+    const { host, port, database } = warehouseConnection();
+    throw new DemoError(
+      `cannot read the warehouse ${database} on ${host}:${port} to check the demo's schemas (${error.message}); set POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and WAREHOUSE_DATABASE`,
+    );
+  }
+  const conflicts = findConflicts({
+    demo,
+    registered,
+    ...warehouse,
+    catalogEntities,
+  });
+  if (conflicts.length > 0) {
+    throw new DemoError(explainConflicts(conflicts, PORTAL_URL));
+  }
+  say("The demo's schemas and names are free or its own");
+}
+
 async function main() {
   const started = Date.now();
   const scenario = loadScenario();
   say(`Data Product Portal demo against ${PORTAL_URL}`);
   await waitForPortal();
   const token = await signIn();
+  await checkDemoIsFree(token, scenario);
   await waitForEntity(token, 'template', 'expose-source-table');
   await waitForEntity(token, 'template', 'compose-data-product');
 
