@@ -173,10 +173,13 @@ async function lineageCard() {
   return findCard('Lineage');
 }
 
-function columnsOf(card: ReturnType<typeof within>, entityRef: string) {
+function columnsOf(
+  card: Awaited<ReturnType<typeof findCard>>,
+  entityRef: string,
+) {
   const box = card
     .getAllByTestId('lineage-node')
-    .find(n => n.getAttribute('data-entity-ref') === entityRef)!;
+    .find((n: HTMLElement) => n.getAttribute('data-entity-ref') === entityRef)!;
   return Object.fromEntries(
     within(box)
       .queryAllByTestId('lineage-column')
