@@ -8,7 +8,11 @@ import {
 } from '../DataProductEntityV1alpha1';
 import type { EntityValidationProblem } from '../entityProblems';
 import { IDENTIFIER_PATTERN } from '../identifiers';
-import { DATA_PRODUCT_KIND, DATA_PRODUCTS_API_VERSION, OUTPUT_PORT_KIND } from '../kinds';
+import {
+  DATA_PRODUCT_KIND,
+  DATA_PRODUCTS_API_VERSION,
+  OUTPUT_PORT_KIND,
+} from '../kinds';
 import {
   OutputPortAccess,
   OutputPortColumn,
@@ -56,7 +60,10 @@ export interface OdcsImport {
   ignored: string[];
 }
 
-const PORT_TYPE_OF_PHYSICAL_TYPE: Record<string, 'postgres-table' | 'postgres-view'> = {
+const PORT_TYPE_OF_PHYSICAL_TYPE: Record<
+  string,
+  'postgres-table' | 'postgres-view'
+> = {
   table: 'postgres-table',
   view: 'postgres-view',
 };
@@ -68,7 +75,8 @@ const METRICS = new Set([
   'invalidValues',
 ]);
 
-const VERSION = /^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$/;
+const VERSION =
+  /^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$/;
 
 function refuse(problems: string[]): never {
   throw new InputError(
@@ -131,7 +139,14 @@ function qualityRule(
       );
       return undefined;
     }
-    return clean({ ...common, metric: 'freshness', column, unit: rule.unit as 'rows', severity, ...operators });
+    return clean<OutputPortQualityRule>({
+      ...common,
+      metric: 'freshness',
+      column,
+      unit: rule.unit as OutputPortQualityRule['unit'],
+      severity: severity as OutputPortQualityRule['severity'],
+      ...operators,
+    });
   }
   const type = rule.type ?? (rule.metric || rule.rule ? 'library' : undefined);
   if (type === 'text' || type === 'custom' || type === undefined) {
@@ -141,18 +156,20 @@ function qualityRule(
     return undefined;
   }
   if (type === 'sql') {
-    return clean({
+    return clean<OutputPortQualityRule>({
       ...common,
       type: 'sql',
       query: portQuery(rule.query ?? '', column),
-      severity,
+      severity: severity as OutputPortQualityRule['severity'],
       ...operators,
     });
   }
   const metric = rule.metric ?? rule.rule;
   if (!metric || !METRICS.has(metric)) {
     problems.push(
-      `${field}.metric: ${JSON.stringify(metric)} is not a metric the portal checks (rowCount, nullValues, duplicateValues, invalidValues)`,
+      `${field}.metric: ${JSON.stringify(
+        metric,
+      )} is not a metric the portal checks (rowCount, nullValues, duplicateValues, invalidValues)`,
     );
     return undefined;
   }
@@ -166,18 +183,24 @@ function qualityRule(
     );
     return undefined;
   }
-  if (rule.unit !== undefined && rule.unit !== 'rows' && rule.unit !== 'percent') {
-    problems.push(`${field}.unit: ${JSON.stringify(rule.unit)} must be rows or percent`);
+  if (
+    rule.unit !== undefined &&
+    rule.unit !== 'rows' &&
+    rule.unit !== 'percent'
+  ) {
+    problems.push(
+      `${field}.unit: ${JSON.stringify(rule.unit)} must be rows or percent`,
+    );
     return undefined;
   }
-  return clean({
+  return clean<OutputPortQualityRule>({
     ...common,
     type: rule.type === 'library' ? 'library' : undefined,
     metric: metric as OutputPortQualityRule['metric'],
     column,
     arguments: rule.arguments as OutputPortQualityRule['arguments'],
     unit: rule.unit as OutputPortQualityRule['unit'],
-    severity,
+    severity: severity as OutputPortQualityRule['severity'],
     ...operators,
   });
 }
@@ -196,16 +219,21 @@ function columnOf(
   const name = property.physicalName ?? property.name;
   if (!IDENTIFIER_PATTERN.test(name) || name.length > 63) {
     problems.push(
-      `${field}.name: ${JSON.stringify(name)} is not a column name the portal takes (lower case letters, digits and underscores, not starting with a digit, at most 63 characters)`,
+      `${field}.name: ${JSON.stringify(
+        name,
+      )} is not a column name the portal takes (lower case letters, digits and underscores, not starting with a digit, at most 63 characters)`,
     );
     return undefined;
   }
   let type = property.physicalType;
   if (type === undefined) {
-    type = property.logicalType && COLUMN_TYPE_OF_LOGICAL_TYPE[property.logicalType];
+    type =
+      property.logicalType && COLUMN_TYPE_OF_LOGICAL_TYPE[property.logicalType];
     if (type === undefined) {
       problems.push(
-        `${field}: give a physicalType (logicalType ${JSON.stringify(property.logicalType)} has no column type of its own)`,
+        `${field}: give a physicalType (logicalType ${JSON.stringify(
+          property.logicalType,
+        )} has no column type of its own)`,
       );
       return undefined;
     }
@@ -213,7 +241,9 @@ function columnOf(
     const rule = validateColumnType(type);
     if (rule) {
       problems.push(
-        `${field}.physicalType: ${JSON.stringify(type)} is not a supported column type (it ${rule}); use one of the documented types, e.g. INTEGER, VARCHAR(100), NUMERIC(10,2), TIMESTAMPTZ`,
+        `${field}.physicalType: ${JSON.stringify(
+          type,
+        )} is not a supported column type (it ${rule}); use one of the documented types, e.g. INTEGER, VARCHAR(100), NUMERIC(10,2), TIMESTAMPTZ`,
       );
       return undefined;
     }
@@ -251,7 +281,9 @@ function refreshOf(
     const duration = durationOfSlaValue(entry.value, entry.unit);
     if (duration === undefined) {
       problems.push(
-        `${field}: ${property} ${JSON.stringify(entry.value)} ${entry.unit ?? ''} must be a positive whole number of d, h, min or s${
+        `${field}: ${property} ${JSON.stringify(entry.value)} ${
+          entry.unit ?? ''
+        } must be a positive whole number of d, h, min or s${
           property === SLA.frequency ? ', or a five-field cron expression' : ''
         }`,
       );
@@ -303,13 +335,17 @@ export function fromOdcsContract(
   const portType = PORT_TYPE_OF_PHYSICAL_TYPE[object.physicalType ?? 'table'];
   if (!portType) {
     problems.push(
-      `schema[0].physicalType: ${JSON.stringify(object.physicalType)} must be table or view`,
+      `schema[0].physicalType: ${JSON.stringify(
+        object.physicalType,
+      )} must be table or view`,
     );
   }
   const portName = object.physicalName ?? object.name;
   if (!IDENTIFIER_PATTERN.test(portName) || portName.length > 63) {
     problems.push(
-      `schema[0].physicalName: ${JSON.stringify(portName)} is not a port name the portal takes (lower case letters, digits and underscores, not starting with a digit)`,
+      `schema[0].physicalName: ${JSON.stringify(
+        portName,
+      )} is not a port name the portal takes (lower case letters, digits and underscores, not starting with a digit)`,
     );
   }
   const productName = contract.dataProduct;
@@ -317,19 +353,29 @@ export function fromOdcsContract(
     problems.push('dataProduct is required: it names the data product');
   } else if (validateEntityName(productName)) {
     problems.push(
-      `dataProduct: ${JSON.stringify(productName)} ${validateEntityName(productName)}`,
+      `dataProduct: ${JSON.stringify(productName)} ${validateEntityName(
+        productName,
+      )}`,
     );
   }
   if (!VERSION.test(contract.version)) {
     problems.push(
-      `version: ${JSON.stringify(contract.version)} must be MAJOR.MINOR.PATCH, e.g. 1.0.0`,
+      `version: ${JSON.stringify(
+        contract.version,
+      )} must be MAJOR.MINOR.PATCH, e.g. 1.0.0`,
     );
   }
 
   const columns: OutputPortColumn[] = [];
   const quality: OutputPortQualityRule[] = [];
   (object.quality ?? []).forEach((rule, index) => {
-    const imported = qualityRule(rule, `schema[0].quality[${index}]`, undefined, problems, ignored);
+    const imported = qualityRule(
+      rule,
+      `schema[0].quality[${index}]`,
+      undefined,
+      problems,
+      ignored,
+    );
     if (imported) quality.push(imported);
   });
   (object.properties ?? []).forEach((property, index) => {
@@ -338,7 +384,13 @@ export function fromOdcsContract(
     if (!column) return;
     columns.push(column);
     (property.quality ?? []).forEach((rule, ruleIndex) => {
-      const imported = qualityRule(rule, `${field}.quality[${ruleIndex}]`, column.name, problems, ignored);
+      const imported = qualityRule(
+        rule,
+        `${field}.quality[${ruleIndex}]`,
+        column.name,
+        problems,
+        ignored,
+      );
       if (imported) quality.push(imported);
     });
   });
@@ -349,19 +401,28 @@ export function fromOdcsContract(
     team?.name && !/[:/]/.test(team.name) ? `group:${team.name}` : team?.name;
   const owner = teamOwner || options.owner;
   if (!owner) {
-    problems.push('team.name is required to know the owner: give the owning group');
+    problems.push(
+      'team.name is required to know the owner: give the owning group',
+    );
   }
   const server = contract.servers?.find(
     s => (s.type === 'postgres' || s.type === 'postgresql') && s.schema,
   );
   const schema = server?.schema ?? options.schema;
   if (!schema) {
-    problems.push('servers: no postgres server names a schema: give the product\'s schema');
+    problems.push(
+      "servers: no postgres server names a schema: give the product's schema",
+    );
   }
 
   const custom = contract.customProperties;
   const objectCustom = object.customProperties;
-  const source = customString(objectCustom, CUSTOM.sourceTable, 'schema[0]', problems);
+  const source = customString(
+    objectCustom,
+    CUSTOM.sourceTable,
+    'schema[0]',
+    problems,
+  );
   const model =
     customString(objectCustom, CUSTOM.model, 'schema[0]', problems) ??
     (source === undefined ? options.model : undefined);
@@ -380,11 +441,18 @@ export function fromOdcsContract(
   }
   const refresh = refreshOf(sla, portType, problems, ignored);
   const inputs = customValue(custom, CUSTOM.productInputs);
-  if (inputs !== undefined && (!Array.isArray(inputs) || inputs.some(i => typeof i !== 'string'))) {
-    problems.push(`customProperty ${CUSTOM.productInputs} must be a list of entity refs`);
+  if (
+    inputs !== undefined &&
+    (!Array.isArray(inputs) || inputs.some(i => typeof i !== 'string'))
+  ) {
+    problems.push(
+      `customProperty ${CUSTOM.productInputs} must be a list of entity refs`,
+    );
   }
   if (contract.roles?.length) {
-    ignored.push('roles: access is granted through access requests in the portal, not imported');
+    ignored.push(
+      'roles: access is granted through access requests in the portal, not imported',
+    );
   }
   if (problems.length) {
     refuse(problems);
@@ -401,9 +469,12 @@ export function fromOdcsContract(
   } catch {
     // An id that is no entity ref (a UUID, say): the port is named by convention.
   }
-  const metadataNamespace = namespace === DEFAULT_NAMESPACE ? {} : { namespace };
+  const metadataNamespace =
+    namespace === DEFAULT_NAMESPACE ? {} : { namespace };
   const productType =
-    (customString(custom, CUSTOM.productType, 'the contract', problems) as DataProductType | undefined) ??
+    (customString(custom, CUSTOM.productType, 'the contract', problems) as
+      | DataProductType
+      | undefined) ??
     (source !== undefined ? 'source-aligned' : 'consumer-aligned');
   const product: DataProductEntityV1alpha1 = {
     apiVersion: DATA_PRODUCTS_API_VERSION,
@@ -411,7 +482,12 @@ export function fromOdcsContract(
     metadata: clean({
       name: productName!,
       ...metadataNamespace,
-      title: customString(custom, CUSTOM.productTitle, 'the contract', problems),
+      title: customString(
+        custom,
+        CUSTOM.productTitle,
+        'the contract',
+        problems,
+      ),
       description: contract.description?.purpose,
     }),
     spec: clean({
@@ -421,8 +497,18 @@ export function fromOdcsContract(
         lifecycle === 'deprecated'
           ? clean({
               sunset: sunset as string,
-              replacement: customString(custom, CUSTOM.deprecationReplacement, 'the contract', problems),
-              reason: customString(custom, CUSTOM.deprecationReason, 'the contract', problems),
+              replacement: customString(
+                custom,
+                CUSTOM.deprecationReplacement,
+                'the contract',
+                problems,
+              ),
+              reason: customString(
+                custom,
+                CUSTOM.deprecationReason,
+                'the contract',
+                problems,
+              ),
             })
           : undefined,
       owner: owner!,
@@ -446,8 +532,18 @@ export function fromOdcsContract(
       name: portName,
       type: portType,
       version: contract.version,
-      access: customString(objectCustom, CUSTOM.access, 'schema[0]', problems) as OutputPortAccess | undefined,
-      refreshStrategy: customString(objectCustom, CUSTOM.refreshStrategy, 'schema[0]', problems) as OutputPortRefreshStrategy | undefined,
+      access: customString(
+        objectCustom,
+        CUSTOM.access,
+        'schema[0]',
+        problems,
+      ) as OutputPortAccess | undefined,
+      refreshStrategy: customString(
+        objectCustom,
+        CUSTOM.refreshStrategy,
+        'schema[0]',
+        problems,
+      ) as OutputPortRefreshStrategy | undefined,
       refresh,
       quality: quality.length ? quality : undefined,
       owner: customString(objectCustom, CUSTOM.owner, 'schema[0]', problems),

@@ -1,5 +1,8 @@
 export * from './types';
-export { odcsDataContractSchema, validateOdcsContract } from './validateOdcsContract';
+export {
+  odcsDataContractSchema,
+  validateOdcsContract,
+} from './validateOdcsContract';
 export { toOdcsContract } from './toOdcsContract';
 export type { OdcsExportContext } from './toOdcsContract';
 export { fromOdcsContract } from './fromOdcsContract';

@@ -134,7 +134,9 @@ export function slaValueOfDuration(duration: string): {
 } {
   const match = DURATION.exec(duration);
   if (!match) {
-    throw new TypeError(`${JSON.stringify(duration)} is not an ISO 8601 duration`);
+    throw new TypeError(
+      `${JSON.stringify(duration)} is not an ISO 8601 duration`,
+    );
   }
   const [d, h, m, s] = match.slice(1).map(part => Number(part ?? 0));
   const seconds = ((d * 24 + h) * 60 + m) * 60 + s;

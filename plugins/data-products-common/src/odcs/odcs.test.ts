@@ -141,7 +141,12 @@ describe('toOdcsContract', () => {
         },
       ],
       slaProperties: [
-        { property: 'frequency', value: 90, unit: 'min', element: 'deliveries' },
+        {
+          property: 'frequency',
+          value: 90,
+          unit: 'min',
+          element: 'deliveries',
+        },
         { property: 'latency', value: 1, unit: 'd', element: 'deliveries' },
         { property: 'endOfLife', value: '2027-03-31' },
       ],
@@ -230,9 +235,7 @@ describe('export → import → export', () => {
     for (const p of [view, cron]) {
       const first = toOdcsContract(p, product, context);
       const again = fromOdcsContract(first);
-      expect(toOdcsContract(again.port, again.product, context)).toEqual(
-        first,
-      );
+      expect(toOdcsContract(again.port, again.product, context)).toEqual(first);
     }
   });
 });

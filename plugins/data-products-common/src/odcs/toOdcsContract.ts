@@ -235,9 +235,7 @@ export function toOdcsContract(
         logicalType: 'object' as const,
         description: port.metadata.description,
         properties,
-        quality: objectRules.length
-          ? objectRules.map(qualityRule)
-          : undefined,
+        quality: objectRules.length ? objectRules.map(qualityRule) : undefined,
         customProperties: custom([
           [CUSTOM.sourceTable, spec.source],
           [CUSTOM.model, spec.model],

@@ -27,6 +27,8 @@ export type OdcsQualityRule = {
     | 'invalidValues'
     | 'duplicateValues'
     | 'rowCount';
+  /** Deprecated since ODCS v3.0: read as `metric`. */
+  rule?: string;
   arguments?: Record<string, unknown>;
   unit?: string;
   query?: string;

@@ -71,11 +71,9 @@ describe('dataproduct:contract:import', () => {
   }
 
   async function run(input: Record<string, unknown>, maxBytes?: number) {
-    const ctx = createMockActionContext({ input });
+    const ctx = createMockActionContext({ input: input as any });
     await action(maxBytes).handler(ctx as any);
-    return Object.fromEntries(
-      (ctx.output as jest.Mock).mock.calls,
-    ) as Outputs;
+    return Object.fromEntries((ctx.output as jest.Mock).mock.calls) as Outputs;
   }
 
   const text = yaml.stringify(exampleContract);
@@ -251,12 +249,12 @@ describe('dataproduct:contract:import', () => {
     afterAll(() => stop?.());
     const databases = createWarehouseTestDatabases();
 
-    it('provisions the imported product with the contract\'s columns and constraints, and refuses a broken one leaving the warehouse as it was', async () => {
+    it("provisions the imported product with the contract's columns and constraints, and refuses a broken one leaving the warehouse as it was", async () => {
       const testWarehouse = await createActionTestWarehouse(databases);
       stop = testWarehouse.cleanup;
       const { product, ports } = await run({ contract: text });
       await testWarehouse.provision.handler(
-        createMockActionContext({ input: { product, ports } }) as any,
+        createMockActionContext({ input: { product, ports } as any }) as any,
       );
       const { rows } = await testWarehouse.knex.raw(
         `SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull
@@ -274,7 +272,10 @@ describe('dataproduct:contract:import', () => {
 
       // A contract whose declared columns the source cannot give fails the
       // build and changes nothing.
-      const before = await catalogSnapshot(testWarehouse.knex, testWarehouse.prefix);
+      const before = await catalogSnapshot(
+        testWarehouse.knex,
+        testWarehouse.prefix,
+      );
       const broken = yaml.parse(text);
       broken.dataProduct = 'sales-crm-broken';
       broken.id = 'outputport:default/sales-crm-broken-contacts';
@@ -284,7 +285,10 @@ describe('dataproduct:contract:import', () => {
       await expect(
         testWarehouse.provision.handler(
           createMockActionContext({
-            input: { product: imported.product, ports: imported.ports },
+            input: {
+              product: imported.product,
+              ports: imported.ports,
+            } as any,
           }) as any,
         ),
       ).rejects.toThrow(/no_such_column/);

@@ -4,20 +4,17 @@ import {
   createTemplateAction,
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import {
-  fromOdcsContract,
-  type DataProductEntityV1alpha1,
-  type OutputPortEntityV1alpha1,
-} from '@dataproducts/plugin-data-products-common';
+import { fromOdcsContract } from '@dataproducts/plugin-data-products-common';
 import {
   MAX_CONTRACT_BYTES,
   parseOdcsYaml,
 } from '@dataproducts/plugin-data-products-node';
 import { examples } from './contractImport.examples';
+import type { EntityInput } from './schemas';
 
 type ImportOutput = {
-  product: DataProductEntityV1alpha1;
-  ports: OutputPortEntityV1alpha1[];
+  product: EntityInput;
+  ports: EntityInput[];
   ignored: string[];
 };
 
@@ -167,8 +164,9 @@ export function createContractImportAction(options: {
       for (const note of ignored) {
         ctx.logger.info(`Not imported: ${note}`);
       }
-      ctx.output('product', product);
-      ctx.output('ports', [port]);
+      // Entities are plain JSON: the same objects as the next steps' inputs.
+      ctx.output('product', product as unknown as EntityInput);
+      ctx.output('ports', [port as unknown as EntityInput]);
       ctx.output('ignored', ignored);
     },
   });

@@ -16,7 +16,7 @@ const PORT = 'outputport:default/marketing-customer-360-customer-activity';
 const YAML_TEXT = 'apiVersion: v3.1.0\nkind: DataContract\n';
 
 function renderButton(response: Response) {
-  const fetch = jest.fn(async (_url: string) => response);
+  const fetch = jest.fn(async (_input: RequestInfo | URL) => response);
   const post = jest.fn();
   const discoveryApi = {
     getBaseUrl: async (id: string) => `http://backend/api/${id}`,

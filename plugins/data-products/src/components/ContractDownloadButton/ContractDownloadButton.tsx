@@ -44,7 +44,9 @@ export function ContractDownloadButton(props: {
       URL.revokeObjectURL(url);
     } catch (error) {
       alertApi.post({
-        message: `Could not download the contract: ${errorMessage(error)}`,
+        message: `Could not download the contract: ${errorMessage(
+          error as Error,
+        )}`,
         severity: 'error',
       });
     } finally {
