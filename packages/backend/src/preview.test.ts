@@ -305,7 +305,7 @@ describe('the port page for consumers, with real users and the real policy', () 
   });
 
   it('refuses hostile names in the path, naming them, and answers 404 for unknown ports', async () => {
-    for (const [path, message] of [
+    for (const [url, message] of [
       [
         '/api/data-products/ports/default/x%22%3B%20DROP%20TABLE%20y%3B--/preview',
         'Invalid output port name "x\\"; DROP TABLE y;--"',
@@ -315,7 +315,7 @@ describe('the port page for consumers, with real users and the real policy', () 
         `Invalid namespace "de'fault"`,
       ],
     ]) {
-      const res = await request(server).get(path).set(as('ana.sales'));
+      const res = await request(server).get(url).set(as('ana.sales'));
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain(message);
     }
