@@ -8,6 +8,7 @@
 export * from './kinds';
 export * from './DataProductEntityV1alpha1';
 export * from './OutputPortEntityV1alpha1';
+export * from './quality';
 export type { EntityValidationProblem } from './entityProblems';
 export * from './status';
 export * from './freshness';

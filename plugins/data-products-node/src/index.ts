@@ -56,13 +56,7 @@ export type {
   ResolvedInput,
 } from './engine/types';
 export { columnDrift, describeDrift } from './engine/contract';
-export type {
-  PortQuality,
-  PortQualitySummary,
-  QualityBuild,
-  QualityRuleHistory,
-} from './engine/qualityResults';
-export type { QualityOutcome, QualityResult } from './engine/qualityRun';
+export type { QualityOutcome } from './engine/qualityRun';
 export { METADATA_SCHEMA } from './engine/metadata';
 export { MINIMUM_POSTGRES_MAJOR } from './engine/setUp';
 export { warehouseServiceRef } from './service';

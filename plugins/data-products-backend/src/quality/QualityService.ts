@@ -1,5 +1,8 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -7,12 +10,10 @@ import {
   getOutputPortProductRef,
   isDataProductEntity,
   isOutputPortEntity,
+  type PortQuality,
+  type PortQualitySummary,
 } from '@dataproducts/plugin-data-products-common';
-import type {
-  PortQuality,
-  PortQualitySummary,
-  WarehouseService,
-} from '@dataproducts/plugin-data-products-node';
+import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
 
 /**
  * Serves the recorded checks of builds (declared constraints and quality

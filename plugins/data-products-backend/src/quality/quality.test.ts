@@ -2,10 +2,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { warehouseServiceRef } from '@dataproducts/plugin-data-products-node';
@@ -84,9 +81,10 @@ describe('GET /api/data-products/ports/:namespace/:name/quality and /quality', (
     expect(res.status).toBe(200);
     expect(res.body.product).toBe('sales-crm-customers');
     expect(res.body.port).toBe('customers');
-    expect(res.body.builds.map((b: { outcome: string }) => b.outcome)).toEqual(
-      ['warning', 'passed'],
-    );
+    expect(res.body.builds.map((b: { outcome: string }) => b.outcome)).toEqual([
+      'warning',
+      'passed',
+    ]);
     const stored = await warehouse.knex.raw(
       `SELECT count(*)::int AS n FROM dataproducts_meta.quality_builds
         WHERE product = 'sales-crm-customers' AND port = 'customers'`,
@@ -149,7 +147,9 @@ describe('GET /api/data-products/ports/:namespace/:name/quality and /quality', (
       `/api/data-products/quality?products=${encodeURIComponent("x';DROP")}`,
     );
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain(`Invalid data product name "x';DROP"`);
+    expect(bad.body.error.message).toContain(
+      `Invalid data product name "x';DROP"`,
+    );
     expect(bad.body.error.stack).toBeUndefined();
     const missing = await server.get(
       '/api/data-products/ports/default/nope/quality',

@@ -5,6 +5,8 @@ import type {
   DataProductPlanDiff,
   DataProductStatus,
   OutputPortEntityV1alpha1,
+  PortQuality,
+  PortQualitySummary,
 } from '@dataproducts/plugin-data-products-common';
 import { loadModelParser } from '../model';
 import { AccessConsumer, AccessGrant, changeAccess } from './access';
@@ -36,12 +38,7 @@ import {
 } from './readers';
 import { PortBuild, readPortBuilds } from './builds';
 import { PortPreviewRows, PortSize, portSize, previewPort } from './preview';
-import {
-  PortQuality,
-  PortQualitySummary,
-  readPortQuality,
-  readQualitySummaries,
-} from './qualityResults';
+import { readPortQuality, readQualitySummaries } from './qualityResults';
 import { provisionedPort, refreshPort } from './refresh';
 import { EngineRuns } from './runs';
 import { applyResult, toProvisionPlan } from './results';

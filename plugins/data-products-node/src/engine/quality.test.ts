@@ -68,11 +68,7 @@ describe('quality rules', () => {
 
   const passing: Array<[string, object, number]> = [
     ['rowCount greater than', { metric: 'rowCount', mustBeGreaterThan: 0 }, 10],
-    [
-      'rowCount between',
-      { metric: 'rowCount', mustBeBetween: [5, 10] },
-      10,
-    ],
+    ['rowCount between', { metric: 'rowCount', mustBeBetween: [5, 10] }, 10],
     [
       'nullValues',
       { metric: 'nullValues', column: 'email', mustBeLessOrEqualTo: 1 },
@@ -258,11 +254,7 @@ describe('quality rules', () => {
   });
 
   const hostile: Array<[string, string, RegExp]> = [
-    [
-      'DML',
-      'DELETE FROM {{ this }}',
-      /is a DELETE statement, not a SELECT/,
-    ],
+    ['DML', 'DELETE FROM {{ this }}', /is a DELETE statement, not a SELECT/],
     [
       'a data-modifying WITH',
       'WITH d AS (DELETE FROM sales_crm.customers RETURNING 1) SELECT count(*) FROM d',
@@ -298,7 +290,11 @@ describe('quality rules', () => {
   it.each(hostile)(
     'refuses custom SQL with %s before anything runs',
     async (_, query, reason) => {
-      const { error } = await refusedWith({ name: 'hostile', query, mustBe: 0 });
+      const { error } = await refusedWith({
+        name: 'hostile',
+        query,
+        mustBe: 0,
+      });
       expect(error.name).toBe('InputError');
       expect(error.message).toMatch(
         /^Quality rule 'hostile' \(spec\.quality\[0\]\.query\) of output port 'people', line \d+, column \d+: /,

@@ -2,7 +2,11 @@ import { InputError } from '@backstage/errors';
 import type { OutputPortQualityOperator } from '@dataproducts/plugin-data-products-common';
 import { checkModel, MODEL_SEARCH_PATH } from '../model';
 import { isPgError } from './errors';
-import { ColumnConstraintSpec, PortChecks, QualityRuleSpec } from './qualitySpec';
+import {
+  ColumnConstraintSpec,
+  PortChecks,
+  QualityRuleSpec,
+} from './qualitySpec';
 import { escapeIdentifier, escapeLiteral, qualifiedName } from './sql';
 import { PlanQualityCheck, PlanStatement, QualityMeasure } from './types';
 

@@ -1,55 +1,18 @@
 import { Knex } from 'knex';
 import { METADATA_SCHEMA } from './metadata';
-import { QualityOutcome, QualityResult } from './qualityRun';
+import type {
+  PortQuality,
+  PortQualitySummary,
+  QualityResult,
+  QualityRuleHistory,
+} from '@dataproducts/plugin-data-products-common';
+import { QualityOutcome } from './qualityRun';
 
 /** How many builds of each port keep their check results. */
 export const QUALITY_HISTORY_BUILDS = 30;
 
 const BUILDS = `${METADATA_SCHEMA}.quality_builds`;
 const RESULTS = `${METADATA_SCHEMA}.quality_results`;
-
-/** One build's checks, as stored. */
-export interface QualityBuild {
-  id: number;
-  /** ISO timestamp. */
-  checkedAt: string;
-  outcome: QualityOutcome['outcome'];
-  rowCount: number;
-}
-
-/** One rule or constraint of a port: its latest result and its history, newest first. */
-export interface QualityRuleHistory {
-  key: string;
-  latest: QualityResult & { buildId: number; checkedAt: string };
-  /** One entry per recorded build that checked it, newest first (at most 30). */
-  history: Array<{
-    buildId: number;
-    checkedAt: string;
-    value: number | null;
-    passed: boolean;
-  }>;
-}
-
-/** A port's recorded checks: its builds and, per rule, the latest result and history. */
-export interface PortQuality {
-  product: string;
-  port: string;
-  /** Newest first, at most 30. */
-  builds: QualityBuild[];
-  rules: QualityRuleHistory[];
-}
-
-/** A port's latest checked build, for a chip. */
-export interface PortQualitySummary {
-  product: string;
-  port: string;
-  checkedAt: string;
-  outcome: QualityOutcome['outcome'];
-  /** Rules and constraints of the latest build: how many, how many failed (error / warning). */
-  checks: number;
-  failedErrors: number;
-  failedWarnings: number;
-}
 
 /**
  * Records one build's checks and keeps the last
@@ -181,8 +144,7 @@ export async function readPortQuality(
     rules: [...rules.values()].sort(
       (a, b) =>
         Number(a.latest.kind !== 'constraint') -
-          Number(b.latest.kind !== 'constraint') ||
-        a.key.localeCompare(b.key),
+          Number(b.latest.kind !== 'constraint') || a.key.localeCompare(b.key),
     ),
   };
 }
@@ -195,11 +157,7 @@ export async function readQualitySummaries(
   const latest = db(BUILDS)
     .distinctOn('product', 'port')
     .select('id', 'product', 'port', 'checked_at', 'outcome')
-    .orderBy([
-      'product',
-      'port',
-      { column: 'id', order: 'desc' },
-    ]);
+    .orderBy(['product', 'port', { column: 'id', order: 'desc' }]);
   if (products) {
     latest.whereIn('product', products);
   }

@@ -1,4 +1,8 @@
 import { InputError } from '@backstage/errors';
+import type {
+  QualityOutcomeKind,
+  QualityResult,
+} from '@dataproducts/plugin-data-products-common';
 import { describeExpectation, meetsExpectation } from './quality';
 import { PlanQualityCheck, QualityMeasure, QualityValueSource } from './types';
 
@@ -8,25 +12,6 @@ export interface MeasuredResult {
   fields?: Array<{ name: string; dataTypeID: number }>;
 }
 
-/** One measure's result in one build. */
-export interface QualityResult {
-  key: string;
-  kind: QualityMeasure['kind'];
-  constraint?: QualityMeasure['constraint'];
-  metric?: string;
-  column?: string;
-  description: string;
-  severity: QualityMeasure['severity'];
-  unit: QualityMeasure['unit'];
-  /** `> 0`, `between 1 and 5`. */
-  expectation: string;
-  /** What was measured; null when there was nothing to measure (the freshness of no rows). */
-  value: number | null;
-  passed: boolean;
-  /** For a failure: what it found, with up to five example keys. */
-  detail?: string;
-}
-
 /** The checks of one build of one port. */
 export interface QualityOutcome {
   product: string;
@@ -34,7 +19,7 @@ export interface QualityOutcome {
   /** Rows of the new relation. */
   rowCount: number;
   /** `passed`; `warning` when only warnings failed; `failed` when an error-severity one did (the build was refused). */
-  outcome: 'passed' | 'warning' | 'failed';
+  outcome: QualityOutcomeKind;
   results: QualityResult[];
 }
 
@@ -82,7 +67,9 @@ function checkCustomShape(
     throw new InputError(
       `${what} returns ${fields.length} columns (${fields
         .map(f => f.name)
-        .join(', ')}): it must return exactly one number. Select one numeric expression, e.g. SELECT count(*) FROM {{ this }} AS t WHERE ...`,
+        .join(
+          ', ',
+        )}): it must return exactly one number. Select one numeric expression, e.g. SELECT count(*) FROM {{ this }} AS t WHERE ...`,
     );
   }
   if (!NUMERIC_TYPE_OIDS.has(fields[0].dataTypeID)) {
@@ -206,7 +193,9 @@ export async function runQualityCheck(
   if (blocking.length) {
     const lines = blocking.map(r =>
       r.kind === 'constraint'
-        ? `  - column ${r.column} is declared ${r.constraint}, but the new rows have ${
+        ? `  - column ${r.column} is declared ${
+            r.constraint
+          }, but the new rows have ${
             r.constraint === 'required' ? 'NULLs' : 'duplicates'
           }: ${r.detail}`
         : `  - quality rule '${r.key}' (${r.description}): ${r.detail}`,

@@ -159,7 +159,8 @@ function ruleOf(
   }
   const operator = operators[0];
   const value = rule[operator];
-  const between = operator === 'mustBeBetween' || operator === 'mustNotBeBetween';
+  const between =
+    operator === 'mustBeBetween' || operator === 'mustNotBeBetween';
   if (
     between
       ? !Array.isArray(value) ||
@@ -252,7 +253,12 @@ function ruleOf(
   }
   const args = (rule.arguments ?? {}) as Record<string, unknown>;
   if (typeof args !== 'object' || Array.isArray(args)) {
-    throw problem(port, `${field}.arguments`, rule.arguments, 'must be an object');
+    throw problem(
+      port,
+      `${field}.arguments`,
+      rule.arguments,
+      'must be an object',
+    );
   }
   let validValues: QualityRuleSpec['validValues'];
   let pattern: string | undefined;
@@ -305,7 +311,9 @@ function ruleOf(
       port,
       `${field}.column`,
       rule.column,
-      `is ${column!.type}: a freshness rule measures a date or timestamp column`,
+      `is ${
+        column!.type
+      }: a freshness rule measures a date or timestamp column`,
     );
   }
   const unit = rule.unit ?? 'rows';
@@ -342,7 +350,12 @@ export function checkPortChecks(
 ): PortChecks {
   const raw: unknown = port.spec.quality;
   if (raw !== undefined && !Array.isArray(raw)) {
-    throw problem(port.spec.name, 'spec.quality', raw, 'must be a list of rules');
+    throw problem(
+      port.spec.name,
+      'spec.quality',
+      raw,
+      'must be a list of rules',
+    );
   }
   const keys = new Set<string>();
   const rules = ((raw as unknown[] | undefined) ?? []).map((item, index) => {
