@@ -1,0 +1,1 @@
+export { QualityChip, QUALITY_LABELS, worstOutcome } from './QualityChip';
