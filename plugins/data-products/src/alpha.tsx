@@ -35,6 +35,8 @@ import {
   isOutputPort,
 } from './lib/relations';
 import { DataProductsConsumersClient } from './api/DataProductsConsumersClient';
+import { dataProductsQualityApiRef } from './api/DataProductsQualityApi';
+import { DataProductsQualityClient } from './api/DataProductsQualityClient';
 import { dataProductsConsumersApiRef } from './api/DataProductsConsumersApi';
 import { myAccessRouteRef, rootRouteRef } from './routes';
 import { dataProductFormFields } from './scaffolder';
@@ -216,6 +218,29 @@ const accessCard = EntityCardBlueprint.make({
   },
 });
 
+/** The client of the checks of builds (constraints and quality rules). */
+const dataProductsQualityApi = ApiBlueprint.make({
+  name: 'quality',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsQualityApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsQualityClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The checks of each build: each rule's latest result and last 30 builds on OutputPort pages, each port's outcome on DataProduct pages. */
+const qualityCard = EntityCardBlueprint.make({
+  name: 'quality',
+  params: {
+    type: 'content',
+    filter: isProductOrPort,
+    loader: () =>
+      import('./components/QualityCard').then(m => <m.QualityCard />),
+  },
+});
+
 /** The lineage graph, on DataProduct and OutputPort pages and on the pages of the source tables products read. */
 const lineageCard = EntityCardBlueprint.make({
   name: 'lineage',
@@ -290,6 +315,7 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
   extensions: [
     dataProductsApi,
     dataProductsAccessApi,
+    dataProductsQualityApi,
     dataProductPlansApi,
     dataProductsPage,
     editDataProductPage,
@@ -303,6 +329,7 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
     dataProductsConsumersApi,
     connectCard,
     previewCard,
+    qualityCard,
     lineageCard,
     lineageContent,
     modelContent,

@@ -27,6 +27,11 @@ export {
 export { ModelContent as EntityDataProductModelContent } from './components/ModelContent';
 export { AccessCard as EntityDataProductAccessCard } from './components/AccessCard';
 export { HistoryContent as EntityDataProductHistoryContent } from './components/HistoryContent';
+export { QualityCard as EntityDataProductQualityCard } from './components/QualityCard';
+export { QualityChip } from './components/QualityChip';
+export { dataProductsQualityApiRef } from './api/DataProductsQualityApi';
+export type { DataProductsQualityApi } from './api/DataProductsQualityApi';
+export { DataProductsQualityClient } from './api/DataProductsQualityClient';
 export { RequestAccessButton } from './components/RequestAccess';
 export type { RequestAccessButtonProps } from './components/RequestAccess';
 export {

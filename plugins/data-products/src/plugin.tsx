@@ -16,6 +16,8 @@ import { dataProductsColumnLineageApiRef } from './api/DataProductsColumnLineage
 import { DataProductsColumnLineageClient } from './api/DataProductsColumnLineageClient';
 import { DataProductsPage as DataProductsPageContent } from './components/DataProductsPage';
 import { MyAccessPage as MyAccessPageContent } from './components/MyAccessPage';
+import { dataProductsQualityApiRef } from './api/DataProductsQualityApi';
+import { DataProductsQualityClient } from './api/DataProductsQualityClient';
 import { myAccessRouteRef, rootRouteRef } from './routes';
 
 /** The data products plugin for apps on the legacy frontend system. */
@@ -39,6 +41,12 @@ export const dataProductsPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsAccessClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: dataProductsQualityApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsQualityClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: rootRouteRef, myAccess: myAccessRouteRef },
