@@ -25,8 +25,10 @@ import {
 import { editDataProductPath } from './components/EditDataProduct/editPath';
 import {
   DataProductsClient,
+  DataProductsFreshnessClient,
   dataProductsAccessApiRef,
   dataProductsApiRef,
+  dataProductsFreshnessApiRef,
 } from './api';
 import {
   hasLineage,
@@ -102,6 +104,18 @@ const editDataProductMenuItem = EntityContextMenuItemBlueprint.make({
       return { title: 'Edit', href: editDataProductPath(entity) };
     },
   },
+});
+
+/** The client of freshness and Refresh now. */
+const dataProductsFreshnessApi = ApiBlueprint.make({
+  name: 'freshness',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsFreshnessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsFreshnessClient({ discoveryApi, fetchApi }),
+    }),
 });
 
 /** The data products explorer at `/data-products`, with a nav item. */
@@ -241,6 +255,17 @@ const qualityCard = EntityCardBlueprint.make({
   },
 });
 
+/** How fresh the data is, with recent refreshes and Refresh now, on DataProduct and OutputPort pages. */
+const freshnessCard = EntityCardBlueprint.make({
+  name: 'freshness',
+  params: {
+    type: 'content',
+    filter: isProductOrPort,
+    loader: () =>
+      import('./components/FreshnessCard').then(m => <m.FreshnessCard />),
+  },
+});
+
 /** The lineage graph, on DataProduct and OutputPort pages and on the pages of the source tables products read. */
 const lineageCard = EntityCardBlueprint.make({
   name: 'lineage',
@@ -315,6 +340,7 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
   extensions: [
     dataProductsApi,
     dataProductsAccessApi,
+    dataProductsFreshnessApi,
     dataProductsQualityApi,
     dataProductPlansApi,
     dataProductsPage,
@@ -326,6 +352,7 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
     inputsCard,
     consumersCard,
     accessCard,
+    freshnessCard,
     dataProductsConsumersApi,
     connectCard,
     previewCard,

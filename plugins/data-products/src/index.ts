@@ -12,9 +12,15 @@ export { dataProductsPlugin, DataProductsPage, MyAccessPage } from './plugin';
 export {
   dataProductsApiRef,
   dataProductsAccessApiRef,
+  dataProductsFreshnessApiRef,
   DataProductsClient,
+  DataProductsFreshnessClient,
 } from './api';
-export type { DataProductsApi, LineageOptions } from './api';
+export type {
+  DataProductsApi,
+  DataProductsFreshnessApi,
+  LineageOptions,
+} from './api';
 export { OutputPortsCard as EntityOutputPortsCard } from './components/OutputPortsCard';
 export { OutputPortSchemaCard as EntityOutputPortSchemaCard } from './components/OutputPortSchemaCard';
 export { InputsCard as EntityDataProductInputsCard } from './components/InputsCard';
@@ -27,6 +33,9 @@ export {
 export { ModelContent as EntityDataProductModelContent } from './components/ModelContent';
 export { AccessCard as EntityDataProductAccessCard } from './components/AccessCard';
 export { HistoryContent as EntityDataProductHistoryContent } from './components/HistoryContent';
+export { FreshnessCard as EntityDataProductFreshnessCard } from './components/FreshnessCard';
+export { FreshnessChip } from './components/FreshnessChip';
+export { RefreshNowButton } from './components/RefreshNowButton';
 export { QualityCard as EntityDataProductQualityCard } from './components/QualityCard';
 export { QualityChip } from './components/QualityChip';
 export { dataProductsQualityApiRef } from './api/DataProductsQualityApi';

@@ -9,8 +9,10 @@ import {
 import { DataProductsAccessClient } from '@dataproducts/plugin-data-products-common';
 import {
   DataProductsClient,
+  DataProductsFreshnessClient,
   dataProductsAccessApiRef,
   dataProductsApiRef,
+  dataProductsFreshnessApiRef,
 } from './api';
 import { dataProductsColumnLineageApiRef } from './api/DataProductsColumnLineageApi';
 import { DataProductsColumnLineageClient } from './api/DataProductsColumnLineageClient';
@@ -41,6 +43,12 @@ export const dataProductsPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsAccessClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: dataProductsFreshnessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsFreshnessClient({ discoveryApi, fetchApi }),
     }),
     createApiFactory({
       api: dataProductsQualityApiRef,

@@ -28,12 +28,15 @@ import {
   DataProductsApi,
   dataProductsAccessApiRef,
   dataProductsApiRef,
+  type DataProductsFreshnessApi,
+  dataProductsFreshnessApiRef,
 } from '../api';
 import {
   type DataProductsColumnLineageApi,
   dataProductsColumnLineageApiRef,
 } from '../api/DataProductsColumnLineageApi';
 import { allEntities } from './fixtures';
+import { mockFreshnessApi } from './freshnessFixtures';
 
 /** A data products API whose calls fail unless a test gives them an answer. */
 export function mockDataProductsApi(
@@ -102,6 +105,8 @@ export function presentationOf(entities: Entity[]): EntityPresentationApi {
 /** What else an entity page test needs: the access API, the permissions granted, the signed-in user. */
 export interface EntityPageOptions {
   accessApi?: DataProductsAccessApi;
+  /** Freshness and Refresh now; knows nothing when absent. */
+  freshnessApi?: DataProductsFreshnessApi;
   /** The permission API, e.g. {@link permissionsAllowing}; every permission is allowed when absent. */
   permissionApi?: PermissionApi;
   /** Column lineage; every call fails when absent. */
@@ -137,6 +142,7 @@ export function renderEntityPage(
       [entityPresentationApiRef, presentationOf(entities)],
       [dataProductsApiRef, api],
       [dataProductsAccessApiRef, options.accessApi ?? mockAccessApi()],
+      [dataProductsFreshnessApiRef, options.freshnessApi ?? mockFreshnessApi()],
       [permissionApiRef, options.permissionApi ?? permissionsAllowing()],
       [
         dataProductsColumnLineageApiRef,

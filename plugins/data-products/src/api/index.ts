@@ -7,6 +7,9 @@ export type {
 } from './DataProductsApi';
 export { DataProductsClient } from './DataProductsClient';
 export { dataProductsAccessApiRef } from './DataProductsAccessApi';
+export { dataProductsFreshnessApiRef } from './DataProductsFreshnessApi';
+export type { DataProductsFreshnessApi } from './DataProductsFreshnessApi';
+export { DataProductsFreshnessClient } from './DataProductsFreshnessClient';
 export { dataProductsConsumersApiRef } from './DataProductsConsumersApi';
 export type { DataProductsConsumersApi } from './DataProductsConsumersApi';
 export { DataProductsConsumersClient } from './DataProductsConsumersClient';

@@ -2,16 +2,24 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { dataProductsApiRef } from '../../api';
+import { dataProductsApiRef, dataProductsFreshnessApiRef } from '../../api';
 import { allEntities, marketingLineage } from '../../__testUtils__/fixtures';
 import { mockDataProductsApi } from '../../__testUtils__/renderEntityPage';
+import {
+  crmFreshness,
+  mockFreshnessApi,
+} from '../../__testUtils__/freshnessFixtures';
 import { DataProductsPage } from './DataProductsPage';
 
-function renderPage(api = mockDataProductsApi()) {
+function renderPage(
+  api = mockDataProductsApi(),
+  freshnessApi = mockFreshnessApi(),
+) {
   return renderInTestApp(<DataProductsPage />, {
     apis: [
       catalogApiMock({ entities: allEntities }),
       [dataProductsApiRef, api],
+      [dataProductsFreshnessApiRef, freshnessApi],
     ],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });
@@ -74,5 +82,20 @@ describe('DataProductsPage', () => {
       await screen.findByText('sources.crm_customers'),
     ).toBeInTheDocument();
     expect(api.getLineage).toHaveBeenCalledWith({});
+  });
+
+  it("shows each product's freshness from one request", async () => {
+    const freshnessApi = mockFreshnessApi({
+      getFreshness: jest.fn(async () => ({
+        products: [crmFreshness],
+        ports: crmFreshness.ports,
+      })),
+    });
+    renderPage(mockDataProductsApi(), freshnessApi);
+    const crm = (await screen.findByText('Sales CRM Customers')).closest(
+      'tr',
+    ) as HTMLElement;
+    expect(within(crm).getByLabelText('Freshness: fresh')).toBeInTheDocument();
+    expect(freshnessApi.getFreshness).toHaveBeenCalledTimes(1);
   });
 });

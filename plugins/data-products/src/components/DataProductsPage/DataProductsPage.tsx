@@ -3,13 +3,13 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { dataProductsApiRef } from '../../api';
+import { dataProductsApiRef, dataProductsFreshnessApiRef } from '../../api';
 import { LineageGraph } from '../LineageGraph';
 import { DataProductsTable, toProductRows } from './DataProductsTable';
 import { NoDataProducts } from './NoDataProducts';
@@ -24,12 +24,25 @@ function MeshLineage() {
 
 function ProductList() {
   const catalogApi = useApi(catalogApiRef);
+  // Optional: an app without the freshness client shows no freshness chips.
+  const freshnessApi = useApiHolder().get(dataProductsFreshnessApiRef);
   const state = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind: ['DataProduct', 'OutputPort'] },
-    });
-    return toProductRows(items);
-  }, [catalogApi]);
+    const [{ items }, freshness] = await Promise.all([
+      catalogApi.getEntities({
+        filter: { kind: ['DataProduct', 'OutputPort'] },
+      }),
+      // One request for every product's freshness; the list shows without
+      // it when the backend cannot answer.
+      freshnessApi?.getFreshness().catch(() => undefined),
+    ]);
+    const byProduct = new Map(
+      freshness?.products.map(p => [p.product, p]) ?? [],
+    );
+    return toProductRows(items).map(row => ({
+      ...row,
+      freshness: byProduct.get(row.id.toLocaleLowerCase('en-US')),
+    }));
+  }, [catalogApi, freshnessApi]);
   if (state.loading) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
   if (!state.value?.length) return <NoDataProducts />;

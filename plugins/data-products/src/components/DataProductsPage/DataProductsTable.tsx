@@ -12,6 +12,7 @@ import {
 import type {
   DataProductEntityV1alpha1,
   OutputPortEntityV1alpha1,
+  ProductFreshness,
 } from '@dataproducts/plugin-data-products-common';
 import FormControl from '@material-ui/core/FormControl';
 import Grid from '@material-ui/core/Grid';
@@ -21,6 +22,7 @@ import TextField from '@material-ui/core/TextField';
 import { useMemo, useState } from 'react';
 import { useEntityTitles } from '../../lib/entityTitles';
 import { ownerRef, portTypeLabel } from '../../lib/relations';
+import { FreshnessChip } from '../FreshnessChip';
 
 /** One data product in the explorer, with its ports and how many entities consume it. */
 export interface ProductRow {
@@ -30,6 +32,8 @@ export interface ProductRow {
   consumers: number;
   owner: string;
   domain: string;
+  /** How fresh its ports are; absent until (or unless) the backend answered. */
+  freshness?: ProductFreshness;
 }
 
 /** Joins products with their ports and counts distinct consumers of each product's ports. */
@@ -131,6 +135,22 @@ const columns: TableColumn<ProductRow>[] = [
     ),
   },
   { title: 'Consumers', field: 'consumers', type: 'numeric' },
+  {
+    title: 'Freshness',
+    render: row =>
+      row.freshness ? (
+        <FreshnessChip
+          state={row.freshness.state}
+          freshness={{
+            reason: row.freshness.ports
+              .map(port => `${port.name}: ${port.state} (${port.reason})`)
+              .join('; '),
+          }}
+        />
+      ) : (
+        '—'
+      ),
+  },
 ];
 
 function matchesText(row: ProductRow, text: string): boolean {

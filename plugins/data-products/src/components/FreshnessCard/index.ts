@@ -1,0 +1,1 @@
+export { FreshnessCard } from './FreshnessCard';

@@ -1,0 +1,1 @@
+export { FreshnessChip, FRESHNESS_LABELS } from './FreshnessChip';

@@ -1,0 +1,1 @@
+export { RefreshNowButton } from './RefreshNowButton';
