@@ -1,5 +1,4 @@
-import { EmptyState, Link } from '@backstage/core-components';
-import Button from '@material-ui/core/Button';
+import { EmptyState, LinkButton } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 
 /**
@@ -31,14 +30,9 @@ export function NoDataProducts() {
         </>
       }
       action={
-        <Button
-          variant="contained"
-          color="primary"
-          component={Link}
-          to={CREATE_PATH}
-        >
+        <LinkButton variant="contained" color="primary" to={CREATE_PATH}>
           Create a data product
-        </Button>
+        </LinkButton>
       }
     />
   );

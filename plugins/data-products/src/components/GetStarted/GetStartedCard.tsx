@@ -1,7 +1,6 @@
-import { InfoCard, Link } from '@backstage/core-components';
+import { InfoCard, LinkButton } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { CREATE_PATH } from '../DataProductsPage/NoDataProducts';
@@ -27,15 +26,14 @@ export function GetStartedCard() {
         Create one from a template, or load the e-commerce example with{' '}
         <code>./portal demo</code>.
       </Typography>
-      <Button
+      <LinkButton
         variant="contained"
         color="primary"
         size="small"
-        component={Link}
         to={CREATE_PATH}
       >
         Create a data product
-      </Button>
+      </LinkButton>
     </InfoCard>
   );
 }
