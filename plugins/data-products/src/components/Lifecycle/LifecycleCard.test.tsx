@@ -26,14 +26,14 @@ import {
 
 // The first render compiles every lazily loaded card of the plugin, which
 // takes long on a busy machine.
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 /** The Lifecycle card, to look inside it. */
 async function findCard(title: string) {
   const heading = await screen.findByText(
     title,
     { selector: '.MuiCardHeader-title, .MuiCardHeader-title *' },
-    { timeout: 45_000 },
+    { timeout: 120_000 },
   );
   return within(heading.closest('.MuiCard-root') as HTMLElement);
 }

@@ -1,6 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import {
   catalogApiRef,
   EntityRefLink,
@@ -19,6 +19,7 @@ import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { dataProductsLifecycleApiRef } from '../../api/DataProductsLifecycleApi';
 import { errorMessage } from '../../lib/errors';
+import { rootRouteRef } from '../../routes';
 import { DeleteDialog } from './DeleteDialog';
 import { DeprecateDialog } from './DeprecateDialog';
 import {
@@ -41,6 +42,7 @@ export function LifecycleCard() {
   const catalogApi = useApi(catalogApiRef);
   const lifecycleApi = useApi(dataProductsLifecycleApiRef);
   const navigate = useNavigate();
+  const explorer = useRouteRef(rootRouteRef);
   const [params, setParams] = useSearchParams();
   const resourceRef = stringifyEntityRef(entity);
   const update = usePermission({
@@ -189,7 +191,8 @@ export function LifecycleCard() {
               severity: 'success',
               display: 'transient',
             });
-            navigate('/catalog');
+            // The product is gone: on to the explorer, which no longer lists it.
+            navigate(explorer());
           }}
         />
       )}
