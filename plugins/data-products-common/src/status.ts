@@ -31,6 +31,19 @@ export interface OutputPortStatus {
   lastBuiltAt?: string;
   columns: WarehouseColumn[];
   drift: ColumnDrift[];
+  /** The contract version last applied (MAJOR.MINOR.PATCH), when recorded. */
+  version?: string;
+  /**
+   * Earlier major versions kept readable beside the port (a breaking change
+   * published as a new major version), until no other product's view reads them.
+   */
+  keptVersions?: Array<{
+    major: number;
+    version: string;
+    /** `schema.<port>_v<major>` */
+    object: string;
+    exists: boolean;
+  }>;
 }
 
 /** What the warehouse really holds for one data product. */

@@ -222,7 +222,8 @@ describe('WarehouseEngine', () => {
       await expect(engine.apply(widened)).rejects.toMatchObject({
         name: 'ConflictError',
         message: expect.stringMatching(
-          /is read by customer_emails\.emails .*columns cannot change/,
+          // A retyped column is a breaking change, refused before any SQL runs.
+          /would change in a breaking way: column first_name: type character varying\(50\) → character varying\(60\)[\s\S]*its view customer_emails\.emails/,
         ),
       });
     } finally {
@@ -263,7 +264,7 @@ describe('WarehouseEngine', () => {
       await expect(engine.apply(retyped)).rejects.toMatchObject({
         name: 'ConflictError',
         message: expect.stringMatching(
-          /Output port 'orders' of data product 'sales-erp-orders' is read by order_ids\.emails/,
+          /Output port 'orders' of data product 'sales-erp-orders' \(version 1\.0\.0\) would change in a breaking way: column order_id: type integer → bigint[\s\S]*order_ids\.emails/,
         ),
       });
     } finally {

@@ -261,6 +261,18 @@ describe("the plan's diff and breaking changes", () => {
         ],
       });
       expect((await engine.apply(v2)).plan.steps).toEqual([]);
+      const status = await engine.inspect('sales-crm-customers');
+      expect(status.ports[0]).toMatchObject({
+        version: '2.0.0',
+        keptVersions: [
+          {
+            major: 1,
+            version: '1.0.0',
+            object: 'sales_crm.customers_v1',
+            exists: true,
+          },
+        ],
+      });
 
       // Once the consumer moved to version 2, the old version is dropped.
       await engine.apply(viewReader([['id', 'INTEGER']]));

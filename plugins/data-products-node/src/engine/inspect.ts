@@ -8,7 +8,7 @@ import type {
 import { readColumns, relationKind, schemaExists } from './catalog';
 import { columnDrift } from './contract';
 import { isPgError } from './errors';
-import { Metadata, PortRow, ProductRow } from './metadata';
+import { ContractRecords, Metadata, PortRow, ProductRow } from './metadata';
 import { escapeIdentifier, qualifiedName } from './sql';
 
 type Db = Knex | Knex.Transaction;
@@ -91,6 +91,9 @@ export async function inspectProduct(
     })) ??
     rows.map(r => ({ name: r.port, type: r.port_type, columns: r.columns }));
 
+  const records = new ContractRecords(knex);
+  const contracts = row ? await records.contracts(name) : [];
+  const kept = row ? await records.versions(name) : [];
   const statuses: OutputPortStatus[] = [];
   for (const port of declared) {
     const portRow = rows.find(r => r.port === port.name);
@@ -124,6 +127,23 @@ export async function inspectProduct(
       status.lastBuiltAt = portRow.last_built_at
         ? new Date(portRow.last_built_at).toISOString()
         : undefined;
+    }
+    const version = contracts.find(c => c.port === port.name);
+    if (version?.contract_version) {
+      status.version = version.contract_version;
+    }
+    const versions = kept.filter(k => k.port === port.name);
+    if (versions.length > 0) {
+      status.keptVersions = [];
+      for (const k of versions) {
+        status.keptVersions.push({
+          major: k.major,
+          version: k.contract_version,
+          object: `${schema}.${k.relation}`,
+          exists:
+            provisioned && !!(await relationKind(knex, schema, k.relation)),
+        });
+      }
     }
     statuses.push(status);
   }
