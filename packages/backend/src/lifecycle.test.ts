@@ -117,6 +117,17 @@ describe('the lifecycle of registered data products', () => {
 kind: Component
 metadata: { name: scratch }
 spec: { type: service, lifecycle: experimental, owner: group:sales }
+---
+apiVersion: dataproducts.io/v1alpha1
+kind: DataProduct
+metadata: { name: file-product, title: File Product }
+spec:
+  type: source-aligned
+  lifecycle: production
+  owner: group:sales
+  domain: sales
+  schema: file_product
+  inputs: [resource:crm-customers]
 `,
     });
     const users = ['ana.sales', 'mark.marketing', 'dana.platform'].map(
@@ -234,6 +245,29 @@ spec: { type: service, lifecycle: experimental, owner: group:sales }
       .delete(`/api/catalog/entities/by-uid/${scratch.body.metadata.uid}`)
       .set(as('ana.sales'));
     expect(removed.status).toBe(204);
+  });
+
+  it('refuses to deprecate or delete a product defined in a catalog file, naming the file', async () => {
+    await eventually(async () =>
+      (await catalogEntity('dataproduct', 'file-product')).status === 200
+        ? true
+        : undefined,
+    );
+    const deprecate = await request(server)
+      .post(`${productUrl('file-product')}/deprecate`)
+      .set(as('ana.sales'))
+      .send({ sunset: inDays(30) });
+    expect(deprecate.status).toBe(409);
+    expect(deprecate.body.error.message).toBe(
+      `Data product dataproduct:default/file-product is defined in file:${fixtures.resolve(
+        'scratch.yaml',
+      )}, not in the portal's registry: the portal cannot deprecate it. Edit that file (spec.lifecycle, spec.deprecation) or remove it from the catalog's locations, and run dataproduct:decommission to drop it from the warehouse.`,
+    );
+    const remove = await request(server)
+      .delete(productUrl('file-product'))
+      .set(as('ana.sales'));
+    expect(remove.status).toBe(409);
+    expect(remove.body.error.message).toContain('the portal cannot delete it');
   });
 
   it('lists the consumers of a product: declared inputs and warehouse grants', async () => {
