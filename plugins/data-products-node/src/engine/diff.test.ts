@@ -61,7 +61,9 @@ function viewReader(columns: Array<[string, string]>): ProvisionRequest {
           type: 'postgres-view',
           model: `SELECT ${columns
             .map(([name]) => `c.${name}`)
-            .join(', ')} FROM {{ source('sales_crm_customers', 'customers') }} c`,
+            .join(
+              ', ',
+            )} FROM {{ source('sales_crm_customers', 'customers') }} c`,
           columns: columns.map(([name, type]) => ({ name, type })),
         },
       },
@@ -288,7 +290,7 @@ describe("the plan's diff and breaking changes", () => {
     }
   });
 
-  it('a removed port with consumers is refused; without consumers a breaking change applies', async () => {
+  it('a removed port with consumers is refused; without consumers a breaking change applies, and a removed port takes its kept versions', async () => {
     const { knex, engine, prefix, cleanup } = await createTestWarehouse(
       databases,
     );
@@ -318,6 +320,25 @@ describe("the plan's diff and breaking changes", () => {
         /no longer declared, but it is read by data product 'customer-reader'/,
       );
       expect(await catalogSnapshot(knex, prefix)).toEqual(before);
+
+      // A new major version kept for the consumer; once it is gone, removing
+      // the port takes the kept version with it, before the reader role.
+      await engine.apply(
+        customers(
+          columns => BREAKING(columns).filter(c => c.name !== 'last_name'),
+          '2.0.0',
+        ),
+      );
+      expect(await columnsOf(knex, 'sales_crm', 'customers_v1')).toContain(
+        'last_name character varying(50)',
+      );
+      await engine.decommission('customer-reader');
+      const gone = await engine.apply(removed);
+      expect(
+        gone.plan.steps.map(s => s.id).filter(id => id.startsWith('drop-')),
+      ).toEqual(['drop-version:customers_v1', 'drop-port:customers']);
+      expect(await columnsOf(knex, 'sales_crm', 'customers_v1')).toEqual([]);
+      expect(await columnsOf(knex, 'sales_crm', 'customers')).toEqual([]);
     } finally {
       await cleanup();
     }

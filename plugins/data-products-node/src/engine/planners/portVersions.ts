@@ -92,7 +92,58 @@ export async function planVersionedPorts(
         }),
     });
   }
+  // A port no longer declared takes its kept versions with it, before its
+  // reader role (which they are granted to) is dropped.
+  for (const port of ctx.diff.ports.filter(p => p.change === 'removed')) {
+    for (const kept of port.keptVersions ?? []) {
+      if (kept.readBy.length > 0) {
+        throw new ConflictError(
+          `Output port '${port.port}' of data product '${
+            spec.name
+          }' is no longer declared, but its version ${kept.major} (${
+            kept.relation
+          }) is still read by ${kept.readBy.join(
+            ', ',
+          )}. Ask them to move first, or keep declaring the port.`,
+        );
+      }
+      steps.push(
+        await dropVersionStep(ctx, {
+          port: port.port,
+          major: kept.major,
+          relation: kept.relation.slice(spec.schema.length + 1),
+        }),
+      );
+    }
+  }
   return steps;
+}
+
+/** The step that drops a kept version of a port and forgets it. */
+async function dropVersionStep(
+  ctx: ProvisionContext,
+  version: { port: string; major: number; relation: string },
+): Promise<RunnableStep> {
+  const { trx, spec } = ctx;
+  const { port, major, relation } = version;
+  const kind = await relationKind(trx, spec.schema, relation);
+  const records = new ContractRecords(trx);
+  return {
+    id: `drop-version:${relation}`,
+    description: `Drop version ${major} of output port ${spec.schema}.${port} (${spec.schema}.${relation}): no other product reads it any more`,
+    statements: kind
+      ? [
+          {
+            sql: `DROP ${kind === 'v' ? 'VIEW' : 'TABLE'} ${qualifiedName(
+              spec.schema,
+              relation,
+            )}`,
+            role: spec.role,
+          },
+        ]
+      : [],
+    record: () => records.deleteVersion(spec.name, port, major),
+  };
 }
 
 /** Equal constraints, whatever the order of the columns (jsonb keeps its own). */
@@ -139,29 +190,11 @@ export async function planPortContracts(
   }
   const kept = ctx.owned ? await records.versions(spec.name) : [];
   for (const version of kept) {
-    const planned = ctx.diff?.ports
-      .find(p => p.port === version.port)
-      ?.keptVersions?.find(k => k.major === version.major);
-    if (planned && planned.action !== 'drop') continue;
-    if (!planned && ctx.diff) continue;
-    const kind = await relationKind(trx, spec.schema, version.relation);
-    steps.push({
-      id: `drop-version:${version.relation}`,
-      description: `Drop version ${version.contract_version} of output port ${spec.schema}.${version.port} (${spec.schema}.${version.relation}): no other product reads it any more`,
-      statements: kind
-        ? [
-            {
-              sql: `DROP ${kind === 'v' ? 'VIEW' : 'TABLE'} ${qualifiedName(
-                spec.schema,
-                version.relation,
-              )}`,
-              role: spec.role,
-            },
-          ]
-        : [],
-      record: () =>
-        records.deleteVersion(spec.name, version.port, version.major),
-    });
+    const port = ctx.diff?.ports.find(p => p.port === version.port);
+    const planned = port?.keptVersions?.find(k => k.major === version.major);
+    // Versions of a removed port went before it; the others go once unread.
+    if (port?.change === 'removed' || planned?.action !== 'drop') continue;
+    steps.push(await dropVersionStep(ctx, version));
   }
   return steps;
 }
