@@ -21,6 +21,11 @@ export type {
   DataProductsFreshnessApi,
   LineageOptions,
 } from './api';
+export {
+  dataProductsConsumersApiRef,
+  DataProductsConsumersClient,
+} from './api';
+export type { DataProductsConsumersApi } from './api';
 export { OutputPortsCard as EntityOutputPortsCard } from './components/OutputPortsCard';
 export { OutputPortSchemaCard as EntityOutputPortSchemaCard } from './components/OutputPortSchemaCard';
 export { InputsCard as EntityDataProductInputsCard } from './components/InputsCard';
@@ -41,6 +46,8 @@ export { QualityChip } from './components/QualityChip';
 export { dataProductsQualityApiRef } from './api/DataProductsQualityApi';
 export type { DataProductsQualityApi } from './api/DataProductsQualityApi';
 export { DataProductsQualityClient } from './api/DataProductsQualityClient';
+export { ConnectCard as EntityOutputPortConnectCard } from './components/ConnectCard';
+export { PreviewCard as EntityOutputPortPreviewCard } from './components/PreviewCard';
 export { RequestAccessButton } from './components/RequestAccess';
 export type { RequestAccessButtonProps } from './components/RequestAccess';
 export {

@@ -20,6 +20,8 @@ import { DataProductsPage as DataProductsPageContent } from './components/DataPr
 import { MyAccessPage as MyAccessPageContent } from './components/MyAccessPage';
 import { dataProductsQualityApiRef } from './api/DataProductsQualityApi';
 import { DataProductsQualityClient } from './api/DataProductsQualityClient';
+import { dataProductsConsumersApiRef } from './api/DataProductsConsumersApi';
+import { DataProductsConsumersClient } from './api/DataProductsConsumersClient';
 import { myAccessRouteRef, rootRouteRef } from './routes';
 
 /** The data products plugin for apps on the legacy frontend system. */
@@ -55,6 +57,12 @@ export const dataProductsPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsQualityClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: dataProductsConsumersApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsConsumersClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: rootRouteRef, myAccess: myAccessRouteRef },
