@@ -1,14 +1,26 @@
-import { useApi } from '@backstage/core-plugin-api';
-import { entityPresentationApiRef } from '@backstage/plugin-catalog-react';
+import { useApiHolder } from '@backstage/core-plugin-api';
+import {
+  defaultEntityPresentation,
+  entityPresentationApiRef,
+} from '@backstage/plugin-catalog-react';
 import { useEffect, useMemo, useState } from 'react';
+
+/** Refs presented by default, for an app without the presentation API (as `EntityRefLink` does). */
+const defaultPresentation = {
+  forEntity: (ref: string) => {
+    const snapshot = defaultEntityPresentation(ref);
+    return { snapshot, promise: Promise.resolve(snapshot) };
+  },
+};
 
 /**
  * The display names of entity refs (a group's "Sales" for
  * `group:default/sales`), from the app's entity presentation API: what is
- * known at once, then what the catalog answers. Unknown refs are absent.
+ * known at once, then what the catalog answers.
  */
 export function useEntityTitles(refs: string[]): Map<string, string> {
-  const presentation = useApi(entityPresentationApiRef);
+  const presentation =
+    useApiHolder().get(entityPresentationApiRef) ?? defaultPresentation;
   const key = [...new Set(refs)].sort().join('\n');
   const initial = useMemo(
     () =>
