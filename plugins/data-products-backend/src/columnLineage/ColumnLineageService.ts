@@ -307,7 +307,9 @@ function reach(
   const next = new Map<string, ColumnLineageLink[]>();
   for (const link of links) {
     const from = direction === 'upstream' ? link.target : link.source;
-    next.set(from, [...(next.get(from) ?? []), link]);
+    const list = next.get(from);
+    if (list) list.push(link);
+    else next.set(from, [link]);
   }
   return start => {
     const reached = new Map<string, ColumnLineageReach>([

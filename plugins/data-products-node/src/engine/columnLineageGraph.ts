@@ -299,7 +299,9 @@ export function downstreamOf(
   for (const hop of walk.hops) {
     if (!hop.input) continue;
     const from = key([hop.input.product, hop.input.port, hop.field]);
-    readers.set(from, [...(readers.get(from) ?? []), hop]);
+    const list = readers.get(from);
+    if (list) list.push(hop);
+    else readers.set(from, [hop]);
   }
   const reached = new Map<string, ColumnConsumer>();
   let frontier: Array<{

@@ -71,7 +71,9 @@ export function highlightColumn(
     const next = new Map<string, ColumnLineageLink[]>();
     for (const link of links) {
       const from = role === 'upstream' ? link.target : link.source;
-      next.set(from, [...(next.get(from) ?? []), link]);
+      const list = next.get(from);
+      if (list) list.push(link);
+      else next.set(from, [link]);
     }
     let frontier: Array<{
       id: string;
