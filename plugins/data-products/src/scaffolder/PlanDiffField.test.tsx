@@ -60,6 +60,14 @@ const PLAN: DataProductPlan = {
             from: 'character varying(100)',
             breaking: true,
             description: 'column email (character varying(100)) removed',
+            derived: [
+              {
+                product: 'marketing-customer-360',
+                port: 'customer_activity',
+                column: 'customer_email',
+                direct: true,
+              },
+            ],
           },
           {
             column: 'nickname',
@@ -136,6 +144,11 @@ describe('PlanDiffField', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText(/would change in a breaking way/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Consumer columns derived from email: marketing-customer-360.customer_activity.customer_email',
+      ),
     ).toBeInTheDocument();
 
     // The request is the product the template provisions, the source table read from the Resource.

@@ -102,6 +102,21 @@ function PortDiff({ port }: { port: PlanPortDiff }) {
           </TableBody>
         </Table>
       )}
+      {port.columns
+        .filter(change => change.derived?.length)
+        .map(change => (
+          <Typography variant="body2" key={`derived-${change.column}`}>
+            Consumer columns derived from {change.column}:{' '}
+            {change
+              .derived!.map(
+                d =>
+                  `${d.product}.${d.port}.${d.column}${
+                    d.direct ? '' : ' (through joins or filters)'
+                  }`,
+              )
+              .join(', ')}
+          </Typography>
+        ))}
       <Typography variant="body2">
         {port.consumers.length
           ? `Consumers affected: ${port.consumers.map(consumerText).join('; ')}`
