@@ -19,6 +19,8 @@ import {
   alignConstraints,
   declaredConstraints,
   readTableConstraints,
+  renameStagedConstraints,
+  stageConstraints,
 } from './constraints';
 import { planQuality } from './quality';
 import { hasChecks, PortChecks } from './qualitySpec';
@@ -171,6 +173,8 @@ export async function planBuild(
   let replacement: string;
   const deleteInsert =
     isTable && sameColumns && def.refreshStrategy === 'delete-insert';
+  let constraintsStaged: string | undefined;
+  let stagedKeys: Map<string, string> | undefined;
   if (
     deleteInsert &&
     !checked &&
@@ -225,7 +229,9 @@ export async function planBuild(
       replace = [
         ...(align.drop ? [as(align.drop)] : []),
         as(
-          dependents.length > 0 ? `TRUNCATE ${target}` : `DELETE FROM ${target}`,
+          dependents.length > 0
+            ? `TRUNCATE ${target}`
+            : `DELETE FROM ${target}`,
         ),
         as(
           `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${staged}`,
@@ -255,14 +261,25 @@ export async function planBuild(
           : []),
         as(`ALTER ${word} ${staged} RENAME TO ${escapeIdentifier(def.port)}`),
       ];
-      const { add } = alignConstraints(
-        def.schema,
-        def.port,
-        { keys: [], notNull: [] },
-        constraintsWanted,
+      // The new table gets its constraints before the checks, which they
+      // spare a sort; their names follow it through the swap.
+      const stagedConstraints = declaredConstraints(
+        next,
+        isTable ? def.checks?.constraints ?? [] : [],
       );
-      if (add) {
-        replace.push(as(add));
+      constraintsStaged = stageConstraints(def.schema, next, stagedConstraints);
+      if (constraintsStaged) {
+        stagedKeys = new Map(
+          stagedConstraints.keys.map(k => [k.columns[0], k.name]),
+        );
+        replace.push(
+          ...renameStagedConstraints(
+            def.schema,
+            def.port,
+            stagedConstraints,
+            constraintsWanted,
+          ).map(as),
+        );
       }
     }
   }
@@ -278,21 +295,26 @@ export async function planBuild(
       relation: { schema: def.schema, name: next },
       columns: def.columns,
       checks: def.checks!,
+      stagedKeys,
     });
-    const shown = await db.raw('SELECT current_setting(?) AS path', [
-      'search_path',
-    ]);
+    const shown = await db.raw(
+      "SELECT current_setting('search_path') AS path, current_setting('work_mem') AS work_mem",
+    );
     const restore = as(
       `SELECT set_config('search_path', ${escapeLiteral(
         shown.rows[0].path,
+      )}, true), set_config('work_mem', ${escapeLiteral(
+        shown.rows[0].work_mem,
       )}, true)`,
     );
     for (const statement of quality.statements) {
-      failures.set(statement, error =>
-        quality.explainFailure(statement, error) ?? (error as Error),
+      failures.set(
+        statement,
+        error => quality.explainFailure(statement, error) ?? (error as Error),
       );
     }
-    const offset = built.length;
+    const stage = constraintsStaged ? [as(constraintsStaged)] : [];
+    const offset = built.length + stage.length;
     qualityChecks = [
       {
         ...quality.check,
@@ -300,8 +322,8 @@ export async function planBuild(
         statements: quality.check.statements.map(i => offset + i),
       },
     ];
-    built = [...built, ...quality.statements, restore];
-    rehearsal = [...rehearsal, ...quality.statements, restore];
+    built = [...built, ...stage, ...quality.statements, restore];
+    rehearsal = [...rehearsal, ...stage, ...quality.statements, restore];
   }
   const describe = [
     as(`GRANT SELECT ON ${target} TO ${escapeIdentifier(def.readerRole)}`),

@@ -51,8 +51,9 @@ describe('declared constraints', () => {
     status: { required: true },
   };
 
-  for (const refreshStrategy of ['swap', 'delete-insert'] as const) {
-    it(`gives a table its constraints and keeps the old table when new rows break them (${refreshStrategy})`, async () => {
+  it.each(['swap', 'delete-insert'] as const)(
+    'gives a table its constraints and keeps the old table when new rows break them (%s)',
+    async refreshStrategy => {
       const { knex, engine } = warehouse;
       const table = `people_${refreshStrategy.replace('-', '_')}`;
       const name = `checked-${refreshStrategy}`;
@@ -119,8 +120,8 @@ describe('declared constraints', () => {
         passed: false,
       });
       expect(pkey.history.map(h => h.passed)).toEqual([false, true, true]);
-    });
-  }
+    },
+  );
 
   it('checks a view but gives it no constraint, and keeps the old view after a failure', async () => {
     const { knex, engine } = warehouse;

@@ -148,3 +148,47 @@ export function alignConstraints(
   ]);
   return { ...(drop ? { drop } : {}), ...(add ? { add } : {}) };
 }
+
+/**
+ * For a table that is swapped in: gives the new table its declared keys and
+ * NOT NULLs before the checks run, under names of the staged table (the old
+ * table still holds the final names), in one `DO` block that takes a
+ * violation for an answer rather than an error. Building the key's index
+ * is what proves a column has no duplicates, so the checks need not sort it
+ * a second time (see `planQuality`); when a violation stops it, nothing of
+ * it stays and the checks count what is wrong. Undefined when nothing is
+ * declared.
+ */
+export function stageConstraints(
+  schema: string,
+  staged: string,
+  wanted: TableConstraints,
+): string | undefined {
+  const { add } = alignConstraints(
+    schema,
+    staged,
+    { keys: [], notNull: [] },
+    wanted,
+  );
+  return add
+    ? `DO $dp$ BEGIN ${add}; EXCEPTION WHEN not_null_violation OR unique_violation THEN NULL; END $dp$`
+    : undefined;
+}
+
+/** After the swap: the staged table's keys renamed to the port's own names. */
+export function renameStagedConstraints(
+  schema: string,
+  port: string,
+  staged: TableConstraints,
+  wanted: TableConstraints,
+): string[] {
+  return staged.keys.map(
+    (key, i) =>
+      `ALTER TABLE ${qualifiedName(
+        schema,
+        port,
+      )} RENAME CONSTRAINT ${escapeIdentifier(key.name)} TO ${escapeIdentifier(
+        wanted.keys[i].name,
+      )}`,
+  );
+}

@@ -185,7 +185,8 @@ describe('plans are what apply runs', () => {
         },
         {
           name: 'signed_up',
-          query: 'SELECT count(*) FROM {{ this }} AS c WHERE c.signup_date IS NULL',
+          query:
+            'SELECT count(*) FROM {{ this }} AS c WHERE c.signup_date IS NULL',
           mustBe: 0,
         },
       ];
@@ -357,21 +358,24 @@ describe('plans are what apply runs', () => {
       ]);
       // The declared primary key is checked on the staged rows, then the
       // table is swapped in and given its constraint.
+      expect(build.statements[1].sql).toBe(
+        'DO $dp$ BEGIN ALTER TABLE "sales_crm"."_dp_next_customers" ALTER COLUMN "id" SET NOT NULL, ADD CONSTRAINT "_dp_next_customers_pkey" PRIMARY KEY ("id"); EXCEPTION WHEN not_null_violation OR unique_violation THEN NULL; END $dp$',
+      );
       expect(build.qualityChecks).toEqual([
         expect.objectContaining({
-          after: 2,
+          after: 3,
           measures: [
             expect.objectContaining({ key: 'required_id' }),
             expect.objectContaining({ key: 'primaryKey_id' }),
           ],
         }),
       ]);
-      expect(build.statements[2].sql).toMatch(
+      expect(build.statements[3].sql).toMatch(
         /^SELECT count\(\*\) AS m0, .* FROM "sales_crm"\."_dp_next_customers"$/,
       );
-      expect(build.statements.slice(4, 6).map(s => s.sql)).toEqual([
+      expect(build.statements.slice(5, 7).map(s => s.sql)).toEqual([
         'ALTER TABLE "sales_crm"."_dp_next_customers" RENAME TO "customers"',
-        'ALTER TABLE "sales_crm"."customers" ALTER COLUMN "id" SET NOT NULL, ADD CONSTRAINT "customers_pkey" PRIMARY KEY ("id")',
+        'ALTER TABLE "sales_crm"."customers" RENAME CONSTRAINT "_dp_next_customers_pkey" TO "customers_pkey"',
       ]);
     } finally {
       await cleanup();

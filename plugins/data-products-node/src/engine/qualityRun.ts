@@ -179,15 +179,17 @@ export async function runQualityCheck(
     measured.push(result);
   }
   const blocking = measured.filter(r => !r.passed && r.severity === 'error');
+  let outcomeKind: QualityOutcomeKind = 'passed';
+  if (blocking.length) {
+    outcomeKind = 'failed';
+  } else if (measured.some(r => !r.passed)) {
+    outcomeKind = 'warning';
+  }
   const outcome: QualityOutcome = {
     product: check.product,
     port: check.port,
     rowCount,
-    outcome: blocking.length
-      ? 'failed'
-      : measured.some(r => !r.passed)
-      ? 'warning'
-      : 'passed',
+    outcome: outcomeKind,
     results: measured,
   };
   if (blocking.length) {
