@@ -10,6 +10,7 @@ import Tabs from '@material-ui/core/Tabs';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { dataProductsApiRef, dataProductsFreshnessApiRef } from '../../api';
+import { dataProductsQualityApiRef } from '../../api/DataProductsQualityApi';
 import { LineageGraph } from '../LineageGraph';
 import { DataProductsTable, toProductRows } from './DataProductsTable';
 import { NoDataProducts } from './NoDataProducts';
@@ -26,14 +27,18 @@ function ProductList() {
   const catalogApi = useApi(catalogApiRef);
   // Optional: an app without the freshness client shows no freshness chips.
   const freshnessApi = useApiHolder().get(dataProductsFreshnessApiRef);
+  // Optional: an app without the quality client shows no quality chips.
+  const qualityApi = useApiHolder().get(dataProductsQualityApiRef);
   const state = useAsync(async () => {
-    const [{ items }, freshness] = await Promise.all([
+    const [{ items }, freshness, quality] = await Promise.all([
       catalogApi.getEntities({
         filter: { kind: ['DataProduct', 'OutputPort'] },
       }),
       // One request for every product's freshness; the list shows without
       // it when the backend cannot answer.
       freshnessApi?.getFreshness().catch(() => undefined),
+      // Likewise the latest checks of every port, in one request.
+      qualityApi?.getQualitySummaries().catch(() => undefined),
     ]);
     const byProduct = new Map(
       freshness?.products.map(p => [p.product, p]) ?? [],
@@ -41,8 +46,11 @@ function ProductList() {
     return toProductRows(items).map(row => ({
       ...row,
       freshness: byProduct.get(row.id.toLocaleLowerCase('en-US')),
+      quality: quality?.filter(
+        port => port.product === row.product.metadata.name,
+      ),
     }));
-  }, [catalogApi, freshnessApi]);
+  }, [catalogApi, freshnessApi, qualityApi]);
   if (state.loading) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
   if (!state.value?.length) return <NoDataProducts />;

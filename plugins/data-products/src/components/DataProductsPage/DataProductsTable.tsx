@@ -12,6 +12,7 @@ import {
 import type {
   DataProductEntityV1alpha1,
   OutputPortEntityV1alpha1,
+  PortQualitySummary,
   ProductFreshness,
 } from '@dataproducts/plugin-data-products-common';
 import FormControl from '@material-ui/core/FormControl';
@@ -23,6 +24,7 @@ import { useMemo, useState } from 'react';
 import { useEntityTitles } from '../../lib/entityTitles';
 import { ownerRef, portTypeLabel } from '../../lib/relations';
 import { FreshnessChip } from '../FreshnessChip';
+import { QualityChip } from '../QualityChip';
 
 /** One data product in the explorer, with its ports and how many entities consume it. */
 export interface ProductRow {
@@ -34,6 +36,8 @@ export interface ProductRow {
   domain: string;
   /** How fresh its ports are; absent until (or unless) the backend answered. */
   freshness?: ProductFreshness;
+  /** The latest checked build of each of its ports; absent until (or unless) the backend answered. */
+  quality?: PortQualitySummary[];
 }
 
 /** Joins products with their ports and counts distinct consumers of each product's ports. */
@@ -150,6 +154,11 @@ const columns: TableColumn<ProductRow>[] = [
       ) : (
         '—'
       ),
+  },
+  {
+    title: 'Quality',
+    render: row =>
+      row.quality?.length ? <QualityChip ports={row.quality} /> : '—',
   },
 ];
 
