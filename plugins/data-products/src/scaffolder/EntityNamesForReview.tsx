@@ -63,11 +63,19 @@ export const EntityNamesForReview = (
     return named.join(', ');
   }, [presentation, catalogApi, refs.join(',')]);
 
+  // What the presentation knows at once, so a page left quickly still has
+  // names for the review; the catalog's answer replaces it when it comes.
+  const shown =
+    names ??
+    refs
+      .map(ref => presentation.forEntity(ref).snapshot.primaryTitle)
+      .join(', ');
+
   useEffect(() => {
-    if (names !== undefined && names !== (formData ?? '')) {
-      onChange(names || undefined);
+    if (shown !== (formData ?? '')) {
+      onChange(shown || undefined);
     }
-  }, [names, formData, onChange]);
+  }, [shown, formData, onChange]);
 
   return null;
 };
