@@ -76,11 +76,13 @@ function formValues({ product, port }) {
       ? { refreshEvery: 'PT1H', freshnessMaxAge: 'PT24H' }
       : {}),
     columns: port.spec.columns.map(
-      ({ name, type, description, primaryKey }) => ({
+      ({ name, type, description, primaryKey, classification }) => ({
         name,
         type,
         ...(description ? { description } : {}),
         ...(primaryKey ? { primaryKey } : {}),
+        // pii columns are masked in the port page's preview.
+        ...(classification ? { classification } : {}),
       }),
     ),
   };

@@ -12,7 +12,12 @@ import type {
 } from '@dataproducts/plugin-data-products-common';
 import { screen, within } from '@testing-library/react';
 import { crmCustomersPort } from '../../__testUtils__/fixtures';
-import { dataProductsApiRef, type DataProductsApi } from '../../api';
+import {
+  dataProductsApiRef,
+  dataProductsFreshnessApiRef,
+  type DataProductsApi,
+  type DataProductsFreshnessApi,
+} from '../../api';
 import {
   type DataProductsConsumersApi,
   dataProductsConsumersApiRef,
@@ -80,11 +85,23 @@ async function renderCard(answer: PortPreview | Error) {
       lastBuiltAt: '2026-11-30T08:00:00Z',
     })),
   } as unknown as DataProductsApi;
+  const freshness = {
+    getPortFreshness: jest.fn(async () => ({
+      port: preview.port,
+      product: 'dataproduct:default/sales-crm-customers',
+      name: 'customers',
+      type: 'postgres-table',
+      state: 'fresh',
+      reason: 'Last built 2 h ago; fresh for PT24H',
+      consecutiveFailures: 0,
+    })),
+  } as unknown as DataProductsFreshnessApi;
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [dataProductsConsumersApiRef, consumers],
         [dataProductsApiRef, status],
+        [dataProductsFreshnessApiRef, freshness],
         [permissionApiRef, mockApis.permission()],
       ]}
     >
@@ -96,7 +113,7 @@ async function renderCard(answer: PortPreview | Error) {
 }
 
 describe('PreviewCard', () => {
-  it('shows the sample rows with the pii column masked, the row count, size and last build', async () => {
+  it('shows the sample rows with the pii column masked, the row count, size, last build and freshness', async () => {
     await renderCard(preview);
     const table = within(
       await screen.findByRole('table', { name: 'Sample rows' }),
@@ -109,6 +126,9 @@ describe('PreviewCard', () => {
     expect(table.getByText('NULL')).toBeInTheDocument();
     expect(
       await screen.findByText(/1,234 rows · 64 kB on disk · last built/),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByLabelText('Freshness: fresh'),
     ).toBeInTheDocument();
     expect(
       screen.getByText(/1 column is masked: never read from the warehouse/),

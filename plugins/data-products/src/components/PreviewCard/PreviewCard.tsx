@@ -20,9 +20,10 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
-import { dataProductsApiRef } from '../../api';
+import { dataProductsApiRef, dataProductsFreshnessApiRef } from '../../api';
 import { dataProductsConsumersApiRef } from '../../api/DataProductsConsumersApi';
 import { errorMessage } from '../../lib/errors';
+import { FreshnessChip } from '../FreshnessChip';
 import { RequestAccessButton } from '../RequestAccess';
 import { formatTimestamp } from '../StatusChip';
 
@@ -143,13 +144,14 @@ function PreviewTable(props: { preview: PortPreview }) {
  * group that reads the port), columns classified `pii` masked by the
  * backend; others are told why not and offered Request access. Above it:
  * the row count (exact, or PostgreSQL's estimate for a large table), the
- * size on disk and when the port was last built.
+ * size on disk, when the port was last built and its freshness chip.
  */
 export function PreviewCard() {
   const classes = useStyles();
   const { entity } = useEntity<OutputPortEntityV1alpha1>();
   const consumers = useApi(dataProductsConsumersApiRef);
   const status = useApi(dataProductsApiRef);
+  const freshnessApi = useApi(dataProductsFreshnessApiRef);
   const entityRef = stringifyEntityRef(entity);
   const size = useAsync(
     () => consumers.getPortSize(entityRef),
@@ -158,6 +160,10 @@ export function PreviewCard() {
   const built = useAsync(
     () => status.getPortStatus(entityRef),
     [status, entityRef],
+  );
+  const freshness = useAsync(
+    () => freshnessApi.getPortFreshness(entityRef),
+    [freshnessApi, entityRef],
   );
   const preview = useAsync(
     () => consumers.getPortPreview(entityRef),
@@ -246,6 +252,14 @@ export function PreviewCard() {
           {size.error
             ? `Size unavailable: ${errorMessage(size.error)}`
             : facts.join(' · ')}
+          {freshness.value && (
+            <span style={{ marginLeft: 8 }}>
+              <FreshnessChip
+                state={freshness.value.state}
+                freshness={freshness.value}
+              />
+            </span>
+          )}
         </span>
       }
       noPadding
