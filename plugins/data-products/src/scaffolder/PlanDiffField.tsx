@@ -7,8 +7,9 @@ import type {
 } from '@backstage/plugin-scaffolder-react';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
 import { dataProductPlansApiRef } from '../api/DataProductPlansApi';
 import { PlanDiffView } from '../components/PlanDiff';
 import { planRequestFrom, sourceTableOf } from '../lib/editForm';
@@ -38,20 +39,24 @@ export function PlanDiffField(
   const key = JSON.stringify(values, (k, v) =>
     k === props.name ? undefined : v,
   );
+  // The field shares its page with fields being typed into: plan once they rest.
+  const [planned, setPlanned] = useState(key);
+  useDebounce(() => setPlanned(key), 500, [key]);
 
   const state = useAsync(async () => {
+    const current: Record<string, any> = JSON.parse(planned);
     const source =
-      typeof values.source === 'string'
+      typeof current.source === 'string'
         ? sourceTableOf(
             await catalogApi
-              .getEntityByRef(values.source)
+              .getEntityByRef(current.source)
               .catch(() => undefined),
           )
         : undefined;
-    const request = planRequestFrom(values, source);
+    const request = planRequestFrom(current, source);
     if (!request) return undefined;
     return plansApi.plan(request);
-  }, [key]);
+  }, [planned]);
 
   useEffect(() => {
     if (state.loading) return;
