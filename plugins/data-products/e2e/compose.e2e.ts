@@ -58,7 +58,7 @@ async function writeModel(sql: string) {
 }
 
 test('the input picker shows each port with its product and owner, and the chosen inputs list their columns', async () => {
-  await chooseTemplate(page, 'Compose a consumer-aligned data product');
+  await chooseTemplate(page, 'Create or edit a composed data product');
   await fillAboutTheProduct(page, {
     title: 'Marketing Delivery Feed',
     description: 'Orders with their customers and delivery status.',
