@@ -233,6 +233,12 @@ function start(
   };
 }
 
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function average(values: number[]) {
   return values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
 }
@@ -319,17 +325,23 @@ async function main() {
       `\n${ports} table ports, measured for ${seconds} s after a ${warmUp} s warm-up, side by side\n`,
     );
     console.log(
-      '| backend | CPU (% of one core) | CPU s per minute | connections open (avg / max) | connections running a statement (max) | transactions per minute | refresh runs recorded per minute |',
+      '| backend | CPU (% of one core) | CPU between runs (median second) | connections open (avg / median / max) | connections running a statement (max) | transactions per minute | refresh runs recorded per minute |',
     );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     sides.forEach((side, i) => {
       const cpu = side.cpu[side.cpu.length - 1] - cpuBefore[i];
+      // CPU seconds of each sampled second; the median one is a second between runs.
+      const perSecond = side.cpu.map(
+        (total, t) => total - (t === 0 ? cpuBefore[i] : side.cpu[t - 1]),
+      );
       console.log(
         `| ${side.label} | ${((cpu / seconds) * 100).toFixed(1)} % | ${(
-          cpu / minutes
-        ).toFixed(2)} | ${average(side.connections).toFixed(1)} / ${Math.max(
-          ...side.connections,
-        )} | ${Math.max(...side.active)} | ${Math.round(
+          median(perSecond) * 100
+        ).toFixed(1)} % | ${average(side.connections).toFixed(1)} / ${median(
+          side.connections,
+        )} / ${Math.max(...side.connections)} | ${Math.max(
+          ...side.active,
+        )} | ${Math.round(
           ((xactAfter.get(names[i]) as number) -
             (xactBefore.get(names[i]) as number)) /
             minutes,
