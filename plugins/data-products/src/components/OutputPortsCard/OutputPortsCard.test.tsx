@@ -26,6 +26,10 @@ describe('OutputPortsCard', () => {
     expect(card.getByText('table')).toBeInTheDocument();
     expect(card.getByText('restricted')).toBeInTheDocument();
     expect(card.getByText('provisioned')).toBeInTheDocument();
+    // Five columns, so that Rows and Last built fit a card at 1,400 px.
+    expect(
+      card.getAllByRole('columnheader').map(header => header.textContent),
+    ).toEqual(['Port', 'Type', 'Status', 'Rows', 'Last built']);
   });
 
   it('says when the product is not provisioned yet', async () => {

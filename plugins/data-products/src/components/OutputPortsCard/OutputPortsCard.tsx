@@ -39,17 +39,32 @@ interface PortRow {
 }
 
 const columns: TableColumn<PortRow>[] = [
+  // Seven narrow columns did not fit a card at 1,400 px (Rows was cut off):
+  // the location goes under the port, the access level under the type.
   {
     title: 'Port',
     field: 'port.spec.name',
     cellStyle: { whiteSpace: 'nowrap' },
     render: row => (
-      <EntityRefLink entityRef={row.port} title={row.port.spec.name} />
+      <>
+        <EntityRefLink entityRef={row.port} title={row.port.spec.name} />
+        <Typography variant="caption" color="textSecondary" display="block">
+          {row.location}
+        </Typography>
+      </>
     ),
   },
-  { title: 'Type', render: row => portTypeLabel(row.port.spec.type) },
-  { title: 'Access', render: row => accessLevelOf(row.port) },
-  { title: 'Location', field: 'location' },
+  {
+    title: 'Type',
+    render: row => (
+      <>
+        <span>{portTypeLabel(row.port.spec.type)}</span>
+        <Typography variant="caption" color="textSecondary" display="block">
+          {accessLevelOf(row.port)}
+        </Typography>
+      </>
+    ),
+  },
   {
     title: 'Status',
     cellStyle: { whiteSpace: 'nowrap' },
@@ -60,6 +75,7 @@ const columns: TableColumn<PortRow>[] = [
   {
     title: 'Rows',
     align: 'right',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: row =>
       row.status?.rowCount === undefined
         ? '—'
