@@ -163,6 +163,9 @@ const activityColumns: PortColumnLineage = {
 
 jest.setTimeout(60_000);
 
+/** How long to wait for the graph to change on a busy machine. */
+const SLOW = { timeout: 20_000 };
+
 /** The Lineage card, once its lazily loaded code is compiled (slow on a busy machine). */
 async function lineageCard() {
   await screen.findByText(
@@ -205,7 +208,8 @@ describe('column lineage in the Lineage card', () => {
       { columnLineageApi },
     );
     const card = await lineageCard();
-    await card.findByText('customer_activity');
+    // The graph is laid out after loading: slow on a busy machine.
+    await card.findByText('customer_activity', {}, { timeout: 30_000 });
     const toggles = card.getAllByTestId('lineage-columns-toggle');
     // Output ports only: customers and customer_activity.
     expect(toggles).toHaveLength(2);
@@ -215,11 +219,13 @@ describe('column lineage in the Lineage card', () => {
     fireEvent.click(within(activity).getByTestId('lineage-columns-toggle'));
     expect(columnLineageApi.getPortColumns).toHaveBeenCalledWith(ACTIVITY);
 
-    await waitFor(() =>
-      expect(columnsOf(card, ACTIVITY)).toEqual({
-        customer_id: 'none',
-        customer_name: 'none',
-      }),
+    await waitFor(
+      () =>
+        expect(columnsOf(card, ACTIVITY)).toEqual({
+          customer_id: 'none',
+          customer_name: 'none',
+        }),
+      SLOW,
     );
     // The columns its lineage reaches show in the other nodes.
     expect(Object.keys(columnsOf(card, CUSTOMERS))).toEqual([
@@ -228,16 +234,22 @@ describe('column lineage in the Lineage card', () => {
       'last_name',
     ]);
 
-    const name = within(activity)
+    // The graph is drawn anew as nodes grow: find the node again.
+    const expanded = card
+      .getAllByTestId('lineage-node')
+      .find(n => n.getAttribute('data-entity-ref') === ACTIVITY)!;
+    const name = within(expanded)
       .getAllByTestId('lineage-column')
       .find(r => r.getAttribute('data-column') === 'customer_name')!;
     fireEvent.click(name);
-    await waitFor(() =>
-      expect(columnsOf(card, CUSTOMERS)).toEqual({
-        id: 'upstream (indirect)',
-        first_name: 'upstream',
-        last_name: 'upstream',
-      }),
+    await waitFor(
+      () =>
+        expect(columnsOf(card, CUSTOMERS)).toEqual({
+          id: 'upstream (indirect)',
+          first_name: 'upstream',
+          last_name: 'upstream',
+        }),
+      SLOW,
     );
     expect(columnsOf(card, SOURCE)).toEqual({
       id: 'upstream (indirect)',
@@ -254,12 +266,14 @@ describe('column lineage in the Lineage card', () => {
     expect(card.getAllByTestId('lineage-node')).toHaveLength(4);
 
     fireEvent.click(name);
-    await waitFor(() =>
-      expect(columnsOf(card, CUSTOMERS)).toEqual({
-        id: 'none',
-        first_name: 'none',
-        last_name: 'none',
-      }),
+    await waitFor(
+      () =>
+        expect(columnsOf(card, CUSTOMERS)).toEqual({
+          id: 'none',
+          first_name: 'none',
+          last_name: 'none',
+        }),
+      SLOW,
     );
   });
 
@@ -278,10 +292,12 @@ describe('column lineage in the Lineage card', () => {
       },
     );
     const card = await lineageCard();
-    await card.findByText('customer_activity');
+    // The graph is laid out after loading: slow on a busy machine.
+    await card.findByText('customer_activity', {}, { timeout: 30_000 });
     fireEvent.click(card.getAllByTestId('lineage-columns-toggle')[1]);
     expect(
-      (await card.findAllByText(/The warehouse is unreachable/)).length,
+      (await card.findAllByText(/The warehouse is unreachable/, {}, SLOW))
+        .length,
     ).toBeGreaterThan(0);
   });
 });
