@@ -189,12 +189,16 @@ export async function recordColumnLineage(
       rows.slice(i, i + INSERT_CHUNK),
     );
   }
-  await trx.raw(
-    `DELETE FROM ${METADATA_SCHEMA}.column_lineage_builds
-      WHERE product = ? AND port = ? AND id NOT IN (
-        SELECT id FROM ${METADATA_SCHEMA}.column_lineage_builds
-         WHERE product = ? AND port = ?
-         ORDER BY id DESC LIMIT ?)`,
-    [product, port, product, port, COLUMN_LINEAGE_BUILDS_KEPT],
-  );
+  const builds = `${METADATA_SCHEMA}.column_lineage_builds`;
+  await trx(builds)
+    .where({ product, port })
+    .whereNotIn(
+      'id',
+      trx(builds)
+        .select('id')
+        .where({ product, port })
+        .orderBy('id', 'desc')
+        .limit(COLUMN_LINEAGE_BUILDS_KEPT),
+    )
+    .delete();
 }
