@@ -5,10 +5,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { dataProductsApiRef, dataProductsFreshnessApiRef } from '../../api';
 import { allEntities, marketingLineage } from '../../__testUtils__/fixtures';
 import { mockDataProductsApi } from '../../__testUtils__/renderEntityPage';
-import {
-  crmFreshness,
-  mockFreshnessApi,
-} from '../../__testUtils__/freshnessFixtures';
+import { mockFreshnessApi } from '../../__testUtils__/freshnessFixtures';
 import { DataProductsPage } from './DataProductsPage';
 
 function renderPage(
@@ -82,20 +79,5 @@ describe('DataProductsPage', () => {
       await screen.findByText('sources.crm_customers'),
     ).toBeInTheDocument();
     expect(api.getLineage).toHaveBeenCalledWith({});
-  });
-
-  it("shows each product's freshness from one request", async () => {
-    const freshnessApi = mockFreshnessApi({
-      getFreshness: jest.fn(async () => ({
-        products: [crmFreshness],
-        ports: crmFreshness.ports,
-      })),
-    });
-    renderPage(mockDataProductsApi(), freshnessApi);
-    const crm = (await screen.findByText('Sales CRM Customers')).closest(
-      'tr',
-    ) as HTMLElement;
-    expect(within(crm).getByLabelText('Freshness: fresh')).toBeInTheDocument();
-    expect(freshnessApi.getFreshness).toHaveBeenCalledTimes(1);
   });
 });
