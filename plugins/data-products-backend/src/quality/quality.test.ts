@@ -122,11 +122,13 @@ describe('GET /api/data-products/ports/:namespace/:name/quality and /quality', (
     );
     expect(res.status).toBe(200);
     expect(
-      res.body.ports.map((p: { port: string; outcome: string }) => [
-        p.port,
-        p.outcome,
-        p.failedWarnings,
-      ]),
+      res.body.ports.map(
+        (p: { port: string; outcome: string; failedWarnings: number }) => [
+          p.port,
+          p.outcome,
+          p.failedWarnings,
+        ],
+      ),
     ).toEqual([
       ['customer_activity', 'passed', 0],
       ['customers', 'warning', 1],
