@@ -385,7 +385,8 @@ describe('WarehouseEngine safety', () => {
         'Describe schema sales_crm',
         `Create reader role ${prefix}sales_crm__customers_r for output port sales_crm.customers`,
         `Let ${prefix}sales_crm read the operational table sources.crm_customers`,
-        'Build table sales_crm.customers from sources.crm_customers, check it against the declared columns and swap it in',
+        'Build table sales_crm.customers from sources.crm_customers, check it against the declared columns, its constraints and quality rules and swap it in',
+        'Record version 1.0.0 and the column constraints of output port sales_crm.customers',
       ]);
       expect(plan.steps[5].statements.map(s => s.sql).join('\n')).toContain(
         'CREATE TABLE "sales_crm"."_dp_next_customers" AS\nSELECT CAST("id" AS integer) AS "id"',
