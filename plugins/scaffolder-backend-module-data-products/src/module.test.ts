@@ -19,6 +19,7 @@ describe('scaffolderModuleDataProducts', () => {
         'dataproduct:revoke',
         'dataproduct:decommission',
         'dataproduct:register',
+        'dataproduct:contract:import',
       ]);
       for (const action of addActions.mock.calls.flat()) {
         expect(action.supportsDryRun).toBe(true);

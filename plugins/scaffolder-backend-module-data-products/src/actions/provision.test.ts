@@ -125,7 +125,8 @@ describe('dataproduct:provision', () => {
       };
       await provision.handler(ctx as any);
       const plan = output(ctx, 'plan');
-      expect(plan.steps.length).toBe(6);
+      // ... and the record of the port's contract version and constraints
+      expect(plan.steps.length).toBe(7);
       expect(plan.steps[5].sql.join('\n')).toContain(
         'CREATE TABLE "sales_crm"."_dp_next_customers"',
       );
