@@ -17,21 +17,21 @@ import {
   createContractsRouter,
   readContractServer,
 } from './contracts';
+import { ConsumerService, createConsumersRouter } from './consumers';
 import {
   ColumnLineageService,
   createColumnLineageRouter,
 } from './columnLineage';
-import { ConsumerService, createConsumersRouter } from './consumers';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createModelCheckRouter } from './models';
-import { createRefresh, readRefreshConfig } from './refresh';
-import { createQualityRouter, QualityService } from './quality';
+import { createPlansRouter, PlanService } from './plans';
 import {
   createLifecycleRouter,
   LifecycleNotifier,
   LifecycleService,
 } from './lifecycle';
-import { createPlansRouter, PlanService } from './plans';
+import { createRefresh, readRefreshConfig } from './refresh';
+import { createQualityRouter, QualityService } from './quality';
 import { addDataProductResourceType } from './permissions';
 import { createRouter } from './router';
 import { LineageService } from './services/LineageService';
@@ -149,6 +149,19 @@ export const dataProductsPlugin = createBackendPlugin({
         router.use(
           createModelCheckRouter({ httpAuth, permissions, catalog, warehouse }),
         );
+        // The plan of a change before it is applied: steps, diff, breaking changes.
+        router.use(
+          createPlansRouter({
+            httpAuth,
+            plans: new PlanService({
+              catalog,
+              store: new RegistryStore(knex),
+              warehouse,
+              permissions,
+              authorizer,
+            }),
+          }),
+        );
         // Scheduled refresh of table ports, their freshness and Refresh now.
         const refresh = await createRefresh({
           knex,
@@ -164,19 +177,6 @@ export const dataProductsPlugin = createBackendPlugin({
           logger,
         });
         router.use(refresh.router);
-        // The plan of a change before it is applied: steps, diff, breaking changes.
-        router.use(
-          createPlansRouter({
-            httpAuth,
-            plans: new PlanService({
-              catalog,
-              store: new RegistryStore(knex),
-              warehouse,
-              permissions,
-              authorizer,
-            }),
-          }),
-        );
         // The results of the checks of each build: constraints and quality rules.
         router.use(
           createQualityRouter({
@@ -195,13 +195,6 @@ export const dataProductsPlugin = createBackendPlugin({
             }),
           }),
         );
-        // Column lineage and impact analysis, from what each build recorded.
-        router.use(
-          createColumnLineageRouter({
-            httpAuth,
-            columnLineage: new ColumnLineageService({ catalog, warehouse }),
-          }),
-        );
         // What a consumer needs on a port's page: connect, preview, size.
         router.use(
           createConsumersRouter({
@@ -213,6 +206,13 @@ export const dataProductsPlugin = createBackendPlugin({
               server: readContractServer(config),
               auditor,
             }),
+          }),
+        );
+        // Column lineage and impact analysis, from what each build recorded.
+        router.use(
+          createColumnLineageRouter({
+            httpAuth,
+            columnLineage: new ColumnLineageService({ catalog, warehouse }),
           }),
         );
         // Errors answer with their type and message, never a stack trace,

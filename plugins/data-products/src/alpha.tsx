@@ -17,11 +17,24 @@ import {
 import { DataProductsAccessClient } from '@dataproducts/plugin-data-products-common';
 import LockOpenIcon from '@material-ui/icons/LockOpen';
 import StorageIcon from '@material-ui/icons/Storage';
+import DeleteIcon from '@material-ui/icons/Delete';
+import ScheduleIcon from '@material-ui/icons/Schedule';
+import {
+  DataProductsLifecycleClient,
+  dataProductsLifecycleApiRef,
+} from './api/DataProductsLifecycleApi';
+import { isRegistryProvided } from './components/Lifecycle/lifecycle';
+import {
+  useDeleteMenuItem,
+  useDeprecateMenuItem,
+} from './components/Lifecycle/menuItems';
 import EditIcon from '@material-ui/icons/Edit';
 import {
   DataProductPlansClient,
   dataProductPlansApiRef,
 } from './api/DataProductPlansApi';
+import { dataProductsColumnLineageApiRef } from './api/DataProductsColumnLineageApi';
+import { DataProductsColumnLineageClient } from './api/DataProductsColumnLineageClient';
 import { editDataProductPath } from './components/EditDataProduct/editPath';
 import {
   DataProductsClient,
@@ -54,6 +67,18 @@ const dataProductsApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The client of column lineage and impact analysis. */
+const dataProductsColumnLineageApi = ApiBlueprint.make({
+  name: 'column-lineage',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsColumnLineageApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsColumnLineageClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -103,6 +128,63 @@ const editDataProductMenuItem = EntityContextMenuItemBlueprint.make({
       const { entity } = useEntity();
       return { title: 'Edit', href: editDataProductPath(entity) };
     },
+  },
+});
+
+/** The client of a product's consumers, deprecation and Delete. */
+const dataProductsLifecycleApi = ApiBlueprint.make({
+  name: 'lifecycle',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsLifecycleApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsLifecycleClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const isRegisteredProduct = (entity: Parameters<typeof isDataProduct>[0]) =>
+  isDataProduct(entity) && isRegistryProvided(entity);
+
+/** The lifecycle with Deprecate and Delete, beside the About card of DataProduct pages. */
+const lifecycleCard = EntityCardBlueprint.make({
+  name: 'lifecycle',
+  params: {
+    type: 'info',
+    filter: isDataProduct,
+    loader: () =>
+      import('./components/Lifecycle').then(m => <m.LifecycleCard />),
+  },
+});
+
+/** The deprecation banner: on a deprecated product's page, its ports' pages and its consumers' pages. */
+const deprecationBanner = EntityCardBlueprint.make({
+  name: 'deprecation',
+  params: {
+    type: 'content',
+    filter: isProductOrPort,
+    loader: () =>
+      import('./components/Lifecycle').then(m => <m.DeprecationBanner />),
+  },
+});
+
+/** "Deprecate…" in the menu of the registry's DataProduct pages. */
+const deprecateMenuItem = EntityContextMenuItemBlueprint.make({
+  name: 'deprecate',
+  params: {
+    icon: <ScheduleIcon fontSize="small" />,
+    filter: isRegisteredProduct,
+    useProps: useDeprecateMenuItem,
+  },
+});
+
+/** "Delete data product…" in the menu of the registry's DataProduct pages: Delete decommissions. */
+const deleteMenuItem = EntityContextMenuItemBlueprint.make({
+  name: 'delete',
+  params: {
+    icon: <DeleteIcon fontSize="small" />,
+    filter: isRegisteredProduct,
+    useProps: useDeleteMenuItem,
   },
 });
 
@@ -232,6 +314,17 @@ const accessCard = EntityCardBlueprint.make({
   },
 });
 
+/** How fresh the data is, with recent refreshes and Refresh now, on DataProduct and OutputPort pages. */
+const freshnessCard = EntityCardBlueprint.make({
+  name: 'freshness',
+  params: {
+    type: 'content',
+    filter: isProductOrPort,
+    loader: () =>
+      import('./components/FreshnessCard').then(m => <m.FreshnessCard />),
+  },
+});
+
 /** The client of the checks of builds (constraints and quality rules). */
 const dataProductsQualityApi = ApiBlueprint.make({
   name: 'quality',
@@ -252,17 +345,6 @@ const qualityCard = EntityCardBlueprint.make({
     filter: isProductOrPort,
     loader: () =>
       import('./components/QualityCard').then(m => <m.QualityCard />),
-  },
-});
-
-/** How fresh the data is, with recent refreshes and Refresh now, on DataProduct and OutputPort pages. */
-const freshnessCard = EntityCardBlueprint.make({
-  name: 'freshness',
-  params: {
-    type: 'content',
-    filter: isProductOrPort,
-    loader: () =>
-      import('./components/FreshnessCard').then(m => <m.FreshnessCard />),
   },
 });
 
@@ -339,23 +421,29 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
   routes: { root: rootRouteRef, myAccess: myAccessRouteRef },
   extensions: [
     dataProductsApi,
+    dataProductsColumnLineageApi,
     dataProductsAccessApi,
     dataProductsFreshnessApi,
     dataProductsQualityApi,
+    dataProductsLifecycleApi,
     dataProductPlansApi,
     dataProductsPage,
     editDataProductPage,
     editDataProductMenuItem,
     myAccessPage,
+    deprecationBanner,
+    lifecycleCard,
+    deprecateMenuItem,
+    deleteMenuItem,
     outputPortsCard,
     outputPortSchemaCard,
     inputsCard,
     consumersCard,
     accessCard,
-    freshnessCard,
     dataProductsConsumersApi,
     connectCard,
     previewCard,
+    freshnessCard,
     qualityCard,
     lineageCard,
     lineageContent,

@@ -7,12 +7,12 @@ export type {
 } from './DataProductsApi';
 export { DataProductsClient } from './DataProductsClient';
 export { dataProductsAccessApiRef } from './DataProductsAccessApi';
+export { dataProductsColumnLineageApiRef } from './DataProductsColumnLineageApi';
+export type { DataProductsColumnLineageApi } from './DataProductsColumnLineageApi';
+export { DataProductsColumnLineageClient } from './DataProductsColumnLineageClient';
 export { dataProductsFreshnessApiRef } from './DataProductsFreshnessApi';
 export type { DataProductsFreshnessApi } from './DataProductsFreshnessApi';
 export { DataProductsFreshnessClient } from './DataProductsFreshnessClient';
 export { dataProductsConsumersApiRef } from './DataProductsConsumersApi';
 export type { DataProductsConsumersApi } from './DataProductsConsumersApi';
 export { DataProductsConsumersClient } from './DataProductsConsumersClient';
-export { dataProductsColumnLineageApiRef } from './DataProductsColumnLineageApi';
-export type { DataProductsColumnLineageApi } from './DataProductsColumnLineageApi';
-export { DataProductsColumnLineageClient } from './DataProductsColumnLineageClient';
