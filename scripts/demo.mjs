@@ -70,6 +70,9 @@ function formValues({ product, port }) {
     domain: `domain:default/${product.spec.domain}`,
     schema: product.spec.schema,
     portName: port.spec.name,
+    ...(port.metadata.description
+      ? { portDescription: port.metadata.description }
+      : {}),
     portType: port.spec.type,
     // Table ports are refreshed hourly and fresh for a day (docs/refresh.md).
     ...(port.spec.type === 'postgres-table'
