@@ -37,7 +37,7 @@ for (const width of [1400, 1920]) {
       );
       const schema = card(page, /^Schema/);
       await expect(schema.getByText('customer_email').first()).toBeVisible();
-      await expectColumnInside(schema, 'Drift');
+      await expectColumnInside(schema, 'In the warehouse');
       await screenshot(page, `layout-output-port-${width}`);
 
       await open(page, '/data-products');
