@@ -53,8 +53,12 @@ describe('legacy frontend system exports', () => {
   it('provides a plugin with its API and a routable page', () => {
     expect(dataProductsPlugin.getId()).toBe('data-products');
     expect([...dataProductsPlugin.getApis()].map(f => f.api.id)).toEqual([
+      'plugin.data-products.column-lineage',
       'plugin.data-products.api',
       'plugin.data-products.access',
+      'plugin.data-products.freshness',
+      'plugin.data-products.quality',
+      'plugin.data-products.consumers',
     ]);
     expect(DataProductsPage).toBeDefined();
     expect(MyAccessPage).toBeDefined();

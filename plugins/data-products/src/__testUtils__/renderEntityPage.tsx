@@ -61,6 +61,21 @@ export function mockDataProductsApi(
   };
 }
 
+/** A column lineage API whose calls fail unless a test gives them an answer. */
+export function mockColumnLineageApi(
+  overrides: Partial<DataProductsColumnLineageApi> = {},
+): DataProductsColumnLineageApi {
+  return {
+    getPortColumns: jest.fn(async () => {
+      throw new Error('no column lineage in this test');
+    }),
+    getColumnImpact: jest.fn(async () => {
+      throw new Error('no column impact in this test');
+    }),
+    ...overrides,
+  };
+}
+
 /** An access API with no readers, requests or history, whose writes fail unless a test gives them an answer. */
 export function mockAccessApi(
   overrides: Partial<DataProductsAccessApi> = {},
@@ -146,14 +161,7 @@ export function renderEntityPage(
       [permissionApiRef, options.permissionApi ?? permissionsAllowing()],
       [
         dataProductsColumnLineageApiRef,
-        options.columnLineageApi ?? {
-          getPortColumns: jest.fn(async () => {
-            throw new Error('no column lineage in this test');
-          }),
-          getColumnImpact: jest.fn(async () => {
-            throw new Error('no column impact in this test');
-          }),
-        },
+        options.columnLineageApi ?? mockColumnLineageApi(),
       ],
       mockApis.identity({
         userEntityRef: 'user:default/mark.marketing',

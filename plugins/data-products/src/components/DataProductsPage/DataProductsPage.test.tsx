@@ -4,7 +4,11 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { dataProductsApiRef, dataProductsFreshnessApiRef } from '../../api';
 import { allEntities, marketingLineage } from '../../__testUtils__/fixtures';
-import { mockDataProductsApi } from '../../__testUtils__/renderEntityPage';
+import { dataProductsColumnLineageApiRef } from '../../api/DataProductsColumnLineageApi';
+import {
+  mockColumnLineageApi,
+  mockDataProductsApi,
+} from '../../__testUtils__/renderEntityPage';
 import { mockFreshnessApi } from '../../__testUtils__/freshnessFixtures';
 import { DataProductsPage } from './DataProductsPage';
 
@@ -17,6 +21,7 @@ function renderPage(
       catalogApiMock({ entities: allEntities }),
       [dataProductsApiRef, api],
       [dataProductsFreshnessApiRef, freshnessApi],
+      [dataProductsColumnLineageApiRef, mockColumnLineageApi()],
     ],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });

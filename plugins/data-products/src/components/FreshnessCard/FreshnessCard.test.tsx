@@ -30,15 +30,20 @@ describe('FreshnessCard', () => {
   jest.setTimeout(120_000);
 
   it("shows a port's freshness, its recent refreshes and Refresh now, and the new state after a refresh", async () => {
+    // The port is failing until it is refreshed (the Preview card on the
+    // same page reads the port's freshness too, so not "the first call").
+    let refreshed = false;
     const freshnessApi = mockFreshnessApi({
-      getPortFreshness: jest
-        .fn()
-        .mockResolvedValueOnce(failingCustomers)
-        .mockResolvedValue(freshCustomers),
-      refreshPort: jest.fn(async () => ({
-        run: { ...freshCustomers.runs![0], trigger: 'manual' as const },
-        freshness: freshCustomers,
-      })),
+      getPortFreshness: jest.fn(async () =>
+        refreshed ? freshCustomers : failingCustomers,
+      ),
+      refreshPort: jest.fn(async () => {
+        refreshed = true;
+        return {
+          run: { ...freshCustomers.runs![0], trigger: 'manual' as const },
+          freshness: freshCustomers,
+        };
+      }),
     });
     renderEntityPage(crmCustomersPort, mockDataProductsApi(), undefined, {
       freshnessApi,
