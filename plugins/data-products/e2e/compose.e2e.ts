@@ -140,6 +140,10 @@ test("'Fill the contract from the SQL' fills the declared columns from what Post
   await page
     .getByRole('textbox', { name: 'Description of column 2' })
     .fill("The customer's full name.");
+  // the Changes field plans the filled contract
+  await expect(
+    page.getByText(/^Data product marketing-delivery-feed is new/),
+  ).toBeVisible();
   await screenshot(page, 'compose-contract-filled');
 });
 

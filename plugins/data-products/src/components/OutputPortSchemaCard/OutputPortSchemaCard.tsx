@@ -108,14 +108,14 @@ export function OutputPortSchemaCard() {
       ),
     },
     {
+      // the declared type with its constraints under it: one column, so
+      // that the table fits a 1,400 px window
       title: 'Declared type',
-      cellStyle: { whiteSpace: 'nowrap' },
-      render: row => row.declared?.type ?? '—',
-    },
-    {
-      title: 'Constraints',
       render: row => (
         <>
+          <div style={{ whiteSpace: 'nowrap' }}>
+            {row.declared?.type ?? '—'}
+          </div>
           {row.declared?.primaryKey && (
             <Chip className={classes.chip} size="small" label="key" />
           )}
