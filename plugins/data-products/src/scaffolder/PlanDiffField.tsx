@@ -20,12 +20,6 @@ export interface PlanDiffFieldValue {
   breaking: boolean;
   /** Why the plan would not run; absent when it would. */
   problem?: string;
-  /**
-   * The form changed since the last plan and a new one is on its way: what
-   * the last plan said no longer holds (the template's own plan step checks
-   * the values that are submitted).
-   */
-  pending?: boolean;
 }
 
 /**
@@ -48,12 +42,6 @@ export function PlanDiffField(
   // The field shares its page with fields being typed into: plan once they rest.
   const [planned, setPlanned] = useState(key);
   useDebounce(() => setPlanned(key), 500, [key]);
-  useEffect(() => {
-    // a problem of the values before this change must not hold the form back
-    if (key !== planned) onChange({ breaking: false, pending: true });
-    // onChange changes on every render of the form.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, planned]);
 
   const state = useAsync(async () => {
     const current: Record<string, any> = JSON.parse(planned);
@@ -113,7 +101,7 @@ export const validatePlanDiff: CustomFieldValidator<PlanDiffFieldValue> = (
   value,
   validation,
 ) => {
-  if (value?.problem && !value.pending) {
+  if (value?.problem) {
     validation.addError(`The plan would not run: ${value.problem}`);
   }
 };
