@@ -82,17 +82,23 @@ describe('FreshnessCard', () => {
     });
     const card = await findCard('Freshness');
     expect(await card.findByLabelText('Freshness: fresh')).toBeInTheDocument();
-    await waitFor(() =>
-      expect(permissionApi.authorize).toHaveBeenCalledWith(
-        expect.objectContaining({
-          permission: expect.objectContaining({ name: 'dataproduct.refresh' }),
-          resourceRef: 'dataproduct:default/sales-crm-customers',
-        }),
-      ),
+    // the page's other cards ask their own permissions first: on a loaded
+    // machine the card's own question comes later than waitFor's default second
+    await waitFor(
+      () =>
+        expect(permissionApi.authorize).toHaveBeenCalledWith(
+          expect.objectContaining({
+            permission: expect.objectContaining({
+              name: 'dataproduct.refresh',
+            }),
+            resourceRef: 'dataproduct:default/sales-crm-customers',
+          }),
+        ),
+      { timeout: 15_000 },
     );
     await new Promise(resolve => setTimeout(resolve, 50));
     expect(card.queryByRole('button', { name: /Refresh .* now/ })).toBeNull();
-  });
+  }, 30_000);
 
   it("shows a product's freshness: the worst of its ports, each with its own", async () => {
     renderEntityPage(crmCustomers, mockDataProductsApi(), undefined, {
