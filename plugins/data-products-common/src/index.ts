@@ -14,6 +14,7 @@ export * from './status';
 export * from './freshness';
 export * from './planDiff';
 export * from './lineage';
+export * from './meshIndex';
 export * from './columnLineage';
 export * from './identifiers';
 export * from './columnTypes';
