@@ -30,6 +30,8 @@ function readReport(file) {
  * given on the command line run alone (Playwright's own filter).
  */
 export default async function e2e({ positionals = [] } = {}) {
+  const started = Date.now();
+  const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
   const scratch = scratchDir('portal-e2e-');
   const portal = await launchPortal({
     dataDir: path.join(scratch, 'postgres'),
@@ -42,12 +44,12 @@ export default async function e2e({ positionals = [] } = {}) {
     await waitUntilReady(url, 180);
     const report = path.join(scratch, 'playwright-report.json');
     const env = { ...portal.env, PORTAL_URL: url, E2E_REPORT: report };
-    say('e2e: the demo scenario through the REST API');
+    say(`e2e: the portal is ready after ${elapsed()}; the demo scenario through the REST API`);
     const demoRun = await runCounting(process.execPath, [path.join(ROOT, 'scripts/demo.mjs')], { env });
     if (demoRun.code === 0) passed++;
     else failed++;
     if (demoRun.code === 0) {
-      say('e2e: the pages in headless Chromium');
+      say(`e2e: the pages in headless Chromium (after ${elapsed()})`);
       await run(path.join(ROOT, 'node_modules/.bin/playwright'), ['test', '--config', PLAYWRIGHT_CONFIG, ...positionals], { env });
       const browser = readReport(report);
       passed += browser.passed;
@@ -58,6 +60,7 @@ export default async function e2e({ positionals = [] } = {}) {
     await portal.exited;
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  say(`e2e: done after ${elapsed()}`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -21,7 +21,26 @@ function countTests(resultsFile) {
     passed: results.numPassedTests,
     failed: results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0),
     skipped: results.numPendingTests + results.numTodoTests,
+    failures: failuresOf(results),
   };
+}
+
+/**
+ * The failed tests (and suites that failed to run) of jest's JSON results, as
+ * `file › test name` lines, so that the end of a long log names them.
+ */
+function failuresOf(results) {
+  const root = process.cwd() + path.sep;
+  return results.testResults.flatMap(suite => {
+    const file = suite.name.startsWith(root) ? suite.name.slice(root.length) : suite.name;
+    const failedTests = suite.assertionResults
+      .filter(test => test.status === 'failed')
+      .map(test => `${file} › ${test.fullName}`);
+    if (failedTests.length === 0 && suite.status === 'failed') {
+      return [`${file} (the suite did not run: ${String(suite.message).split('\n').find(Boolean) ?? 'see above'})`];
+    }
+    return failedTests;
+  });
 }
 
 /**
@@ -51,6 +70,7 @@ async function testDatabase(majorVersion) {
 /** Runs `backstage-cli repo test` on a PostgreSQL server; resolves with the exit code and the counts. */
 async function runTests({ name, majorVersion, jestArgs, env }) {
   const resultsFile = path.join(os.tmpdir(), `portal-test-results-${process.pid}-${majorVersion}.json`);
+  const started = Date.now();
   const db = await testDatabase(majorVersion);
   let code;
   try {
@@ -68,7 +88,7 @@ async function runTests({ name, majorVersion, jestArgs, env }) {
   }
   const counts = countTests(resultsFile) ?? { passed: 0, failed: 1, skipped: 0 };
   fs.rmSync(resultsFile, { force: true });
-  return { name, ok: code === 0, counts };
+  return { name, ok: code === 0, seconds: (Date.now() - started) / 1000, counts };
 }
 
 /** Runs lint, the type check and the tests (jest options and paths in `args`); resolves with the exit code. */
@@ -80,8 +100,14 @@ export default async function test({ args }) {
     ['type check', ['tsc']],
   ]) {
     say(`${name}: yarn ${commandArgs.join(' ')}`);
+    const started = Date.now();
     const code = await run('yarn', commandArgs, { env });
-    steps.push({ name, ok: code === 0, counts: { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 } });
+    steps.push({
+      name,
+      ok: code === 0,
+      seconds: (Date.now() - started) / 1000,
+      counts: { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 },
+    });
   }
   steps.push(await runTests({ name: 'tests on PostgreSQL 18', majorVersion: 18, jestArgs: args, env }));
   steps.push(
@@ -94,7 +120,10 @@ export default async function test({ args }) {
     }),
   );
 
-  for (const step of steps) say(`${step.ok ? 'ok    ' : 'FAILED'} ${step.name}`);
+  for (const step of steps) {
+    say(`${step.ok ? 'ok    ' : 'FAILED'} ${step.name} (${Math.round(step.seconds)} s)`);
+    for (const failure of step.counts.failures ?? []) say(`         ✕ ${failure}`);
+  }
   // Lint or type-check failures count as failures too, so the closing line never hides them.
   const total = key => steps.reduce((sum, step) => sum + step.counts[key], 0);
   console.log(`${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`);
