@@ -15,6 +15,7 @@ export * from './freshness';
 export * from './planDiff';
 export * from './lineage';
 export * from './meshIndex';
+export * from './mesh';
 export * from './explore';
 export * from './columnLineage';
 export * from './identifiers';
