@@ -23,6 +23,7 @@ import {
   createColumnLineageRouter,
 } from './columnLineage';
 import { applyDatabaseMigrations } from './database/migrations';
+import { createExploreRouter, ExploreService, ExploreStore } from './explore';
 import { createModelCheckRouter } from './models';
 import { createPlansRouter, PlanService } from './plans';
 import {
@@ -213,6 +214,17 @@ export const dataProductsPlugin = createBackendPlugin({
           createColumnLineageRouter({
             httpAuth,
             columnLineage: new ColumnLineageService({ catalog, warehouse }),
+          }),
+        );
+        // The explorer: pages of data products from the mesh index.
+        router.use(
+          createExploreRouter({
+            httpAuth,
+            explore: new ExploreService({
+              store: new ExploreStore(knex),
+              permissions,
+              catalog,
+            }),
           }),
         );
         // Errors answer with their type and message, never a stack trace,

@@ -1,0 +1,3 @@
+export { createExploreRouter } from './createExploreRouter';
+export { ExploreService } from './ExploreService';
+export { ExploreStore } from './ExploreStore';
