@@ -5,6 +5,7 @@ import {
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import Router from 'express-promise-router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   dataProductAuthorizerServiceRef,
@@ -35,12 +36,20 @@ import { createRefresh, readRefreshConfig } from './refresh';
 import { createQualityRouter, QualityService } from './quality';
 import { addDataProductResourceType } from './permissions';
 import { createRouter } from './router';
+import {
+  keepMeshIndexCurrent,
+  MeshIndex,
+  MeshIndexSync,
+  readMeshIndexSchedule,
+} from './meshIndex';
 import { LineageService } from './services/LineageService';
 import { StatusService } from './services/StatusService';
 import {
   createRegistryRouter,
+  readRegistryChangeRetention,
   RegistryService,
   RegistryStore,
+  scheduleRegistryChangePruning,
 } from './registry';
 
 /**
@@ -69,7 +78,9 @@ export const dataProductsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         notifications: notificationService,
+        events: eventsServiceRef,
       },
       async init({
         auth,
@@ -115,8 +126,17 @@ export const dataProductsPlugin = createBackendPlugin({
         router.use(governance.router);
         await governance.expiry.schedule(scheduler, readExpirySchedule(config));
 
+        // Every registration and removal is written to the change feed and
+        // announced on the events service (topic data-products.registry).
+        const registryStore = new RegistryStore(knex, { events, logger });
+        await scheduleRegistryChangePruning({
+          scheduler,
+          store: registryStore,
+          retention: readRegistryChangeRetention(config),
+          logger,
+        });
         const registry = new RegistryService({
-          store: new RegistryStore(knex),
+          store: registryStore,
           warehouse,
           catalog,
           auth,
@@ -137,7 +157,7 @@ export const dataProductsPlugin = createBackendPlugin({
             httpAuth,
             lifecycle: new LifecycleService({
               registry,
-              store: new RegistryStore(knex),
+              store: registryStore,
               catalog,
               auth,
               warehouse,

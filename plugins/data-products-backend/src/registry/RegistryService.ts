@@ -15,7 +15,9 @@ import {
   isSameEntityRef,
   type DataProductRegistration,
   type DataProductRegistrationResult,
+  type DataProductRegistryChangePage,
   type RegisteredDataProduct,
+  type RegisteredDataProductList,
 } from '@dataproducts/plugin-data-products-common';
 import type {
   DataProductAuthorizer,
@@ -59,6 +61,19 @@ export class RegistryService {
   /** All registered products. */
   async list(): Promise<RegisteredDataProduct[]> {
     return this.options.store.list();
+  }
+
+  /** All registered products with the change-feed cursor they reflect. */
+  async snapshot(): Promise<RegisteredDataProductList> {
+    return this.options.store.snapshot();
+  }
+
+  /** The registry's changes after a cursor (see `DataProductRegistryChangePage`). */
+  async changes(
+    after: number,
+    limit: number,
+  ): Promise<DataProductRegistryChangePage> {
+    return this.options.store.changesAfter(after, limit);
   }
 
   /** One product; throws NotFoundError when it is not registered. */
@@ -127,9 +142,7 @@ export class RegistryService {
       });
     }
     await assertRegistrationFits(registration, {
-      others: (
-        await this.options.store.list()
-      ).filter(other => other.product.metadata.name !== name),
+      registry: this.options.store,
       catalog: this.options.catalog,
       credentials: await this.options.auth.getOwnServiceCredentials(),
     });
@@ -150,8 +163,12 @@ export class RegistryService {
       product: item.product,
     });
     const portRefs = item.ports.map(port => getCompoundEntityRef(port));
-    const consumers = (await this.options.store.list())
-      .filter(other => other.product.metadata.name !== name)
+    const consumers = (
+      await this.options.store.findPossibleConsumers(
+        item.ports.map(port => port.metadata.name),
+        name,
+      )
+    )
       .filter(other =>
         getDataProductInputPortRefs(other.product).some(({ ref }) =>
           portRefs.some(portRef => isSameEntityRef(ref, portRef)),

@@ -1,15 +1,29 @@
-import type {
-  DataProductEntityV1alpha1,
-  DataProductRegistration,
-  DataProductRegistrationResult,
-  DataProductRegistryStatus,
-  OutputPortEntityV1alpha1,
-  RegisteredDataProduct,
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { EventsService } from '@backstage/plugin-events-node';
+import {
+  DATA_PRODUCT_REGISTRY_TOPIC,
+  type DataProductEntityV1alpha1,
+  type DataProductRegistration,
+  type DataProductRegistrationResult,
+  type DataProductRegistryChange,
+  type DataProductRegistryChangeOp,
+  type DataProductRegistryChangePage,
+  type DataProductRegistryEventPayload,
+  type DataProductRegistryStatus,
+  type OutputPortEntityV1alpha1,
+  type RegisteredDataProduct,
+  type RegisteredDataProductList,
 } from '@dataproducts/plugin-data-products-common';
 import type { Knex } from 'knex';
 
 // Made by the package's migrations (see migrations/).
 const TABLE = 'data_product_registry';
+const CHANGES = 'data_product_registry_changes';
+
+// Held (per transaction) while a change is written, so that changes commit in
+// the order of their ids: a reader that saw change n has seen every change
+// before it, and a cursor never skips a change committed late.
+const CHANGE_LOCK = 'data-products registry changes';
 
 interface RegistryRow {
   name: string;
@@ -20,6 +34,13 @@ interface RegistryRow {
   registered_by: string | null;
   created_at: Date | string;
   updated_at: Date | string;
+}
+
+interface ChangeRow {
+  id: number | string;
+  name: string;
+  op: DataProductRegistryChangeOp;
+  changed_at: Date | string;
 }
 
 const parseJson = <T>(value: T | string): T =>
@@ -39,13 +60,43 @@ function fromRow(row: RegistryRow): RegisteredDataProduct {
   };
 }
 
+function fromChangeRow(row: ChangeRow): DataProductRegistryChange {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    op: row.op,
+    changedAt: toIso(row.changed_at),
+  };
+}
+
+/** What the registry store announces its changes with. */
+export interface RegistryStoreOptions {
+  /**
+   * Where each committed change is published, on topic
+   * `data-products.registry`; without it, changes reach others through the
+   * change feed alone.
+   */
+  events?: Pick<EventsService, 'publish'>;
+  /** Where a change that could not be announced is reported. */
+  logger?: Pick<LoggerService, 'warn'>;
+}
+
 /**
  * Stores self-service data products in the plugin's own database, one row per
  * product, so every backend replica sharing the database sees the same set.
+ * Every registration and removal is also written to the change feed in the
+ * same transaction, and announced on the events service once committed.
  */
 export class RegistryStore {
-  /** A store on the registry table, which the plugin's migrations create. */
-  constructor(private readonly knex: Knex) {}
+  private readonly isPostgres: boolean;
+
+  /** A store on the registry tables, which the plugin's migrations create. */
+  constructor(
+    private readonly knex: Knex,
+    private readonly options: RegistryStoreOptions = {},
+  ) {
+    this.isPostgres = String(knex.client.config.client).startsWith('pg');
+  }
 
   /** All registered products, ordered by name. */
   async list(): Promise<RegisteredDataProduct[]> {
@@ -53,10 +104,142 @@ export class RegistryStore {
     return rows.map(fromRow);
   }
 
+  /**
+   * All registered products with the change-feed cursor they reflect, read
+   * in one snapshot: no change can fall between the two.
+   */
+  async snapshot(): Promise<RegisteredDataProductList> {
+    return this.readConsistently(async tx => {
+      const [{ latest }] = await tx(CHANGES).max({ latest: 'id' });
+      const rows = await tx<RegistryRow>(TABLE).select().orderBy('name');
+      return { items: rows.map(fromRow), cursor: Number(latest ?? 0) };
+    });
+  }
+
+  /**
+   * The changes after `after`, at most `limit`, with the current registration
+   * of each product they upserted; `stale` when `after` lies outside the
+   * changes kept (see `DataProductRegistryChangePage`).
+   */
+  async changesAfter(
+    after: number,
+    limit: number,
+  ): Promise<DataProductRegistryChangePage> {
+    return this.readConsistently(async tx => {
+      const [{ oldest, latest }] = await tx(CHANGES).select(
+        tx.raw('min(id) AS oldest'),
+        tx.raw('max(id) AS latest'),
+      );
+      // Every change up to `oldest - 1` may have been pruned: a cursor below
+      // that cannot continue. One beyond the newest change comes from another
+      // database (or a restored one).
+      const horizon = oldest === null ? 0 : Number(oldest) - 1;
+      if (after < horizon || after > Number(latest ?? 0)) {
+        return { changes: [], items: [], cursor: after, more: false, stale: true };
+      }
+      const rows: ChangeRow[] = await tx(CHANGES)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(limit + 1);
+      const changes = rows.slice(0, limit).map(fromChangeRow);
+      const upserted = [
+        ...new Set(changes.filter(c => c.op === 'upsert').map(c => c.name)),
+      ];
+      const items = upserted.length
+        ? (
+            await tx<RegistryRow>(TABLE)
+              .whereIn('name', upserted)
+              .orderBy('name')
+          ).map(fromRow)
+        : [];
+      return {
+        changes,
+        items,
+        cursor: changes.length ? changes[changes.length - 1].id : after,
+        more: rows.length > limit,
+        stale: false,
+      };
+    });
+  }
+
+  /**
+   * Deletes the changes made before `before`, always keeping the newest;
+   * returns how many were deleted.
+   */
+  async pruneChanges(before: Date): Promise<number> {
+    return this.knex(CHANGES)
+      .where('changed_at', '<', before)
+      .andWhere('id', '<', this.knex(CHANGES).max('id'))
+      .delete();
+  }
+
   /** One product by entity name, or undefined. */
   async get(name: string): Promise<RegisteredDataProduct | undefined> {
     const row = await this.knex<RegistryRow>(TABLE).where({ name }).first();
     return row ? fromRow(row) : undefined;
+  }
+
+  /** The registered products, other than `except`, whose `spec.schema` is `schema`. */
+  async findBySchema(
+    schema: string,
+    except: string,
+  ): Promise<RegisteredDataProduct[]> {
+    const query = this.knex<RegistryRow>(TABLE).whereNot('name', except);
+    const rows = this.isPostgres
+      ? await query.whereRaw(`product #>> '{spec,schema}' = ?`, [schema])
+      : (await query).filter(
+          row => parseJson(row.product).spec.schema === schema,
+        );
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The registered products, other than `except`, that have a port with one
+   * of these entity names (compared without case).
+   */
+  async findByPortNames(
+    portNames: string[],
+    except: string,
+  ): Promise<RegisteredDataProduct[]> {
+    const wanted = portNames.map(lower);
+    const query = this.knex<RegistryRow>(TABLE).whereNot('name', except);
+    const rows = this.isPostgres
+      ? await query.whereRaw(
+          `lower(jsonb_path_query_array(ports, '$[*].metadata.name')::text)::jsonb \\?| ?::text[]`,
+          [wanted],
+        )
+      : (await query).filter(row =>
+          parseJson(row.ports).some(port =>
+            wanted.includes(lower(port.metadata.name)),
+          ),
+        );
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The registered products, other than `except`, whose `spec.inputs` may
+   * name one of these ports (by entity name): a superset, to check with the
+   * parsed refs.
+   */
+  async findPossibleConsumers(
+    portNames: string[],
+    except: string,
+  ): Promise<RegisteredDataProduct[]> {
+    // Every way an input can spell a port of the default namespace.
+    const spellings = portNames.map(lower).flatMap(name => [
+      name,
+      `outputport:${name}`,
+      `default/${name}`,
+      `outputport:default/${name}`,
+    ]);
+    const query = this.knex<RegistryRow>(TABLE).whereNot('name', except);
+    const rows = this.isPostgres
+      ? await query.whereRaw(
+          `lower((product #> '{spec,inputs}')::text)::jsonb \\?| ?::text[]`,
+          [spellings],
+        )
+      : await query;
+    return rows.map(fromRow);
   }
 
   /**
@@ -72,43 +255,111 @@ export class RegistryStore {
     },
   ): Promise<DataProductRegistrationResult> {
     const now = new Date();
-    const isPostgres = String(this.knex.client.config.client).startsWith('pg');
-    const [row]: Array<RegistryRow & { inserted?: boolean }> = await this.knex(
-      TABLE,
-    )
-      .insert({
-        name: entry.product.metadata.name,
-        product: JSON.stringify(entry.product),
-        ports: JSON.stringify(entry.ports),
-        status: entry.status,
-        error: entry.error ?? null,
-        registered_by: entry.registeredBy ?? null,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict('name')
-      .merge([
-        'product',
-        'ports',
-        'status',
-        'error',
-        'registered_by',
-        'updated_at',
-      ])
-      .returning(
-        // PostgreSQL tells an insert from an update (xmax is 0 for a new row
-        // version); the timestamps alone cannot within one millisecond.
-        isPostgres ? ['*', this.knex.raw('(xmax = 0) AS inserted')] : ['*'],
-      );
-    return {
-      created: row.inserted ?? toIso(row.created_at) === toIso(row.updated_at),
-      item: fromRow(row),
-    };
+    const name = entry.product.metadata.name;
+    const { result, change } = await this.knex.transaction(async tx => {
+      const [row]: Array<RegistryRow & { inserted?: boolean }> = await tx(
+        TABLE,
+      )
+        .insert({
+          name,
+          product: JSON.stringify(entry.product),
+          ports: JSON.stringify(entry.ports),
+          status: entry.status,
+          error: entry.error ?? null,
+          registered_by: entry.registeredBy ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict('name')
+        .merge([
+          'product',
+          'ports',
+          'status',
+          'error',
+          'registered_by',
+          'updated_at',
+        ])
+        .returning(
+          // PostgreSQL tells an insert from an update (xmax is 0 for a new row
+          // version); the timestamps alone cannot within one millisecond.
+          this.isPostgres
+            ? ['*', this.knex.raw('(xmax = 0) AS inserted')]
+            : ['*'],
+        );
+      return {
+        result: {
+          created:
+            row.inserted ?? toIso(row.created_at) === toIso(row.updated_at),
+          item: fromRow(row),
+        },
+        // Every registration is a change, also one that changes nothing: a
+        // product unregistered in the catalog is published again by it.
+        change: await this.recordChange(tx, name, 'upsert', now),
+      };
+    });
+    await this.announce(change);
+    return result;
   }
 
   /** Deletes a product; returns whether it existed. */
   async delete(name: string): Promise<boolean> {
-    const count = await this.knex(TABLE).where({ name }).delete();
-    return count > 0;
+    const change = await this.knex.transaction(async tx => {
+      const count = await tx(TABLE).where({ name }).delete();
+      return count > 0
+        ? await this.recordChange(tx, name, 'delete', new Date())
+        : undefined;
+    });
+    if (!change) {
+      return false;
+    }
+    await this.announce(change);
+    return true;
+  }
+
+  private async recordChange(
+    tx: Knex.Transaction,
+    name: string,
+    op: DataProductRegistryChangeOp,
+    changedAt: Date,
+  ): Promise<DataProductRegistryEventPayload> {
+    if (this.isPostgres) {
+      // Taken last, so it is held only for the rest of this transaction.
+      await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [CHANGE_LOCK]);
+    }
+    const [row] = await tx(CHANGES)
+      .insert({ name, op, changed_at: changedAt })
+      .returning('id');
+    return { id: Number(typeof row === 'object' ? row.id : row), name, op };
+  }
+
+  // After the commit, so a subscriber that reads the feed finds the change.
+  // The change is stored either way: a subscriber that misses the event finds
+  // it in the feed on its next poll.
+  private async announce(change: DataProductRegistryEventPayload) {
+    const { events, logger } = this.options;
+    try {
+      await events?.publish({
+        topic: DATA_PRODUCT_REGISTRY_TOPIC,
+        eventPayload: change,
+      });
+    } catch (error) {
+      logger?.warn(
+        `Could not announce registry change ${change.id} (${change.op} ${change.name}) on ${DATA_PRODUCT_REGISTRY_TOPIC}; subscribers find it in the change feed: ${error}`,
+      );
+    }
+  }
+
+  // One snapshot for several reads (PostgreSQL: REPEATABLE READ, read only).
+  private async readConsistently<T>(
+    fn: (tx: Knex.Transaction) => Promise<T>,
+  ): Promise<T> {
+    return this.knex.transaction(
+      fn,
+      this.isPostgres
+        ? { isolationLevel: 'repeatable read', readOnly: true }
+        : undefined,
+    );
   }
 }
+
+const lower = (name: string) => name.toLocaleLowerCase('en-US');

@@ -79,7 +79,7 @@ describe('registry HTTP API', () => {
     expect(dry.status).toBe(204);
     expect(
       (await request(server).get('/api/data-products/registry/products')).body,
-    ).toEqual({ items: [] });
+    ).toEqual({ items: [], cursor: 0 });
 
     const created = await request(server).put(url).send({ product, ports });
     expect(created.status).toBe(201);
@@ -185,7 +185,7 @@ describe('registry HTTP API', () => {
     expect(wrongTypes.status).toBe(400);
     expect(
       (await request(server).get('/api/data-products/registry/products')).body,
-    ).toEqual({ items: [] });
+    ).toEqual({ items: [], cursor: 0 });
   });
 
   it('reads bodies up to its documented limit and answers 413 above it', async () => {

@@ -1,5 +1,9 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import type { RegisteredDataProductList } from '@dataproducts/plugin-data-products-common';
+import { InputError } from '@backstage/errors';
+import {
+  DATA_PRODUCT_REGISTRY_CHANGES_DEFAULT_LIMIT,
+  DATA_PRODUCT_REGISTRY_CHANGES_MAX_LIMIT,
+} from '@dataproducts/plugin-data-products-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RegistryService } from './RegistryService';
@@ -29,10 +33,45 @@ const explainBodyErrors: express.ErrorRequestHandler = (
   next(error);
 };
 
+/** The largest cursor the change feed reads: ids are JavaScript-safe integers. */
+const MAX_CURSOR = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Reads a whole-number query parameter from `min` to `max`; refuses anything
+ * else (a list, a fraction, a sign, digits beyond `max`) naming the value.
+ */
+function readWholeNumber(
+  query: Record<string, unknown>,
+  key: string,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number {
+  const value = query[key];
+  if (value === undefined && fallback !== undefined) {
+    return fallback;
+  }
+  const number =
+    typeof value === 'string' && /^[0-9]{1,16}$/.test(value)
+      ? Number(value)
+      : NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max) {
+    throw new InputError(
+      `Invalid ${key} ${JSON.stringify(
+        value ?? null,
+      )}: give one whole number from ${min} to ${max}`,
+    );
+  }
+  return number;
+}
+
 /**
  * The registry's HTTP API, whose bodies are the types `DataProductsRegistryClient`
  * of the common package sends and reads: `GET /registry/products`
- * (`RegisteredDataProductList`), `GET /registry/products/:name`
+ * (`RegisteredDataProductList`: every product, with the change-feed cursor
+ * they reflect), `GET /registry/changes?after=<cursor>&limit=<n>`
+ * (`DataProductRegistryChangePage`: the changes after the cursor, `limit`
+ * from 1 to 500, 100 by default), `GET /registry/products/:name`
  * (`RegisteredDataProduct`), `PUT /registry/products/:name` (a
  * `DataProductRegistration`; answers 201 or 200 with the `RegisteredDataProduct`,
  * or 204 with `?dryRun=true`, which runs every check and stores nothing) and
@@ -54,8 +93,20 @@ export function createRegistryRouter(options: {
   );
 
   router.get('/registry/products', async (_req, res) => {
-    const body: RegisteredDataProductList = { items: await registry.list() };
-    res.json(body);
+    res.json(await registry.snapshot());
+  });
+
+  router.get('/registry/changes', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const after = readWholeNumber(query, 'after', undefined, 0, MAX_CURSOR);
+    const limit = readWholeNumber(
+      query,
+      'limit',
+      DATA_PRODUCT_REGISTRY_CHANGES_DEFAULT_LIMIT,
+      1,
+      DATA_PRODUCT_REGISTRY_CHANGES_MAX_LIMIT,
+    );
+    res.json(await registry.changes(after, limit));
   });
 
   router.get('/registry/products/:name', async (req, res) => {

@@ -20,10 +20,24 @@ import {
   type RegisteredDataProduct,
 } from '@dataproducts/plugin-data-products-common';
 
+/**
+ * The registry's other products that a registration could clash with, found
+ * by indexed queries (never by reading every registered product).
+ */
+export interface RegisteredNeighbours {
+  /** Products other than `except` with this schema. */
+  findBySchema(schema: string, except: string): Promise<RegisteredDataProduct[]>;
+  /** Products other than `except` with a port of one of these entity names. */
+  findByPortNames(
+    portNames: string[],
+    except: string,
+  ): Promise<RegisteredDataProduct[]>;
+}
+
 /** What a registration is checked against: the registry's other products and the catalog. */
 export interface RegistrationContext {
-  /** Every product in the registry but the one being registered. */
-  others: RegisteredDataProduct[];
+  /** The registry, for the products other than the one being registered. */
+  registry: RegisteredNeighbours;
   catalog: CatalogService;
   /** Credentials the registry reads the catalog with (its own). */
   credentials: BackstageCredentials;
@@ -66,13 +80,13 @@ async function assertReferencesExist(
 /** The product's schema must not be another product's, in the registry or the catalog. */
 async function assertSchemaFree(
   { product }: DataProductRegistration,
-  { others, catalog, credentials }: RegistrationContext,
+  { registry, catalog, credentials }: RegistrationContext,
 ) {
   const name = product.metadata.name;
   const schema = product.spec.schema;
-  const registered = others
-    .filter(other => other.product.spec.schema === schema)
-    .map(other => dataProductEntityRef(other.product.metadata.name));
+  const registered = (await registry.findBySchema(schema, name)).map(other =>
+    dataProductEntityRef(other.product.metadata.name),
+  );
   const { items } = await catalog.getEntities(
     {
       filter: { kind: DATA_PRODUCT_KIND, 'spec.schema': schema },
@@ -111,11 +125,15 @@ function holderOf(entity: Entity): string {
  */
 async function assertEntityNamesFree(
   { product, ports }: DataProductRegistration,
-  { others, catalog, credentials }: RegistrationContext,
+  { registry, catalog, credentials }: RegistrationContext,
 ) {
   const name = product.metadata.name;
   const portRefs = ports.map(port => outputPortEntityRef(port.metadata.name));
   const clashes: string[] = [];
+  const others = await registry.findByPortNames(
+    ports.map(port => port.metadata.name),
+    name,
+  );
   for (const other of others) {
     for (const port of other.ports) {
       if (portRefs.includes(outputPortEntityRef(port.metadata.name))) {

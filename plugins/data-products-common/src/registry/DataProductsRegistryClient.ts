@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import type { DataProductRegistryChangePage } from './changes';
 import type {
   DataProductRegistration,
   DataProductRegistrationResult,
@@ -21,6 +22,21 @@ export interface DataProductsRegistryApi {
   listProducts(
     options?: DataProductsRegistryRequestOptions,
   ): Promise<RegisteredDataProduct[]>;
+  /**
+   * Every registered product with the change-feed cursor they reflect, read
+   * in one database snapshot: continue with `getChanges({ after: cursor })`.
+   */
+  getSnapshot(
+    options?: DataProductsRegistryRequestOptions,
+  ): Promise<RegisteredDataProductList>;
+  /**
+   * The registry's changes after a cursor (see `DataProductRegistryChangePage`
+   * for `more` and `stale`); `limit` from 1 to 500, 100 by default.
+   */
+  getChanges(
+    query: { after: number; limit?: number },
+    options?: DataProductsRegistryRequestOptions,
+  ): Promise<DataProductRegistryChangePage>;
   /** One registered product; a `ResponseError` caused by a `NotFoundError` when there is none. */
   getProduct(
     name: string,
@@ -73,9 +89,30 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
   async listProducts(
     options?: DataProductsRegistryRequestOptions,
   ): Promise<RegisteredDataProduct[]> {
-    const response = await this.#request('GET', '', options);
-    const body: RegisteredDataProductList = await response.json();
-    return body.items;
+    return (await this.getSnapshot(options)).items;
+  }
+
+  async getSnapshot(
+    options?: DataProductsRegistryRequestOptions,
+  ): Promise<RegisteredDataProductList> {
+    const response = await this.#request('GET', '/products', options);
+    return response.json();
+  }
+
+  async getChanges(
+    query: { after: number; limit?: number },
+    options?: DataProductsRegistryRequestOptions,
+  ): Promise<DataProductRegistryChangePage> {
+    const params = new URLSearchParams({ after: String(query.after) });
+    if (query.limit !== undefined) {
+      params.set('limit', String(query.limit));
+    }
+    const response = await this.#request(
+      'GET',
+      `/changes?${params}`,
+      options,
+    );
+    return response.json();
   }
 
   async getProduct(
@@ -84,7 +121,7 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
   ): Promise<RegisteredDataProduct> {
     const response = await this.#request(
       'GET',
-      `/${encodeURIComponent(name)}`,
+      `/products/${encodeURIComponent(name)}`,
       options,
     );
     return response.json();
@@ -96,7 +133,7 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
   ): Promise<DataProductRegistrationResult> {
     const response = await this.#request(
       'PUT',
-      `/${encodeURIComponent(registration.product.metadata.name)}`,
+      `/products/${encodeURIComponent(registration.product.metadata.name)}`,
       options,
       registration,
     );
@@ -110,7 +147,9 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
   ): Promise<void> {
     await this.#request(
       'PUT',
-      `/${encodeURIComponent(registration.product.metadata.name)}?dryRun=true`,
+      `/products/${encodeURIComponent(
+        registration.product.metadata.name,
+      )}?dryRun=true`,
       options,
       registration,
     );
@@ -120,7 +159,11 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
     name: string,
     options?: DataProductsRegistryRequestOptions,
   ): Promise<void> {
-    await this.#request('DELETE', `/${encodeURIComponent(name)}`, options);
+    await this.#request(
+      'DELETE',
+      `/products/${encodeURIComponent(name)}`,
+      options,
+    );
   }
 
   async #request(
@@ -138,7 +181,7 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
       headers['Content-Type'] = 'application/json';
     }
     const response = await this.#fetchApi.fetch(
-      `${baseUrl}/registry/products${path}`,
+      `${baseUrl}/registry${path}`,
       {
         method,
         headers,

@@ -35,6 +35,12 @@ export interface RegisteredDataProduct {
 /** The body of `GET /registry/products`: every registered product, by name. */
 export interface RegisteredDataProductList {
   items: RegisteredDataProduct[];
+  /**
+   * The position in the registry's change feed that `items` reflect, read in
+   * the same database snapshot: `GET /registry/changes?after=<cursor>` gives
+   * every change made since, and none that `items` already hold.
+   */
+  cursor: number;
 }
 
 /** The outcome of registering a product: the stored product, and whether it is new. */
