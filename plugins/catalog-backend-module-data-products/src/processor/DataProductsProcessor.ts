@@ -35,8 +35,10 @@ import {
  * - DataProduct `ownedBy`/`ownerOf` its owner, `partOf`/`hasPart` its
  *   Domain, `dependsOn`/`dependencyOf` each input.
  * - OutputPort `partOf`/`hasPart` its DataProduct, and `ownedBy`/`ownerOf`
- *   its own owner or, when it has none, its product's owner (looked up in the
- *   catalog, so every port shows an owner).
+ *   its own owner or, when it has none, its product's owner. The registry's
+ *   entity provider fills in a port's owner, so its ports get every relation
+ *   in their first round; for a port without one (from a YAML location) the
+ *   product's owner is looked up in the catalog, once the product is there.
  */
 export class DataProductsProcessor implements CatalogProcessor {
   private readonly catalog: CatalogService;

@@ -39,8 +39,10 @@ import type { EntityInput } from './schemas';
 
 /**
  * Creates the `dataproduct:register` action: stores a (provisioned) data
- * product and its output ports in the data-products registry, which the
- * catalog publishes within seconds, and waits until the catalog has them.
+ * product and its output ports in the data-products registry, whose change
+ * event brings them to the catalog at once, and waits until the catalog
+ * shows them (the catalog's own processing and stitching loops, which wake
+ * every second when idle, take most of that wait).
  * With `validateOnly` it only checks that the registry would accept the
  * product and that no other catalog source defines an entity of that name.
  */
@@ -48,7 +50,7 @@ export function createRegisterAction(options: {
   discovery: DiscoveryService;
   auth: AuthService;
   catalog: CatalogService;
-  /** How often to look for the published entities; defaults to 500 ms. */
+  /** How often to look for the published entities; defaults to 100 ms. */
   pollIntervalMs?: number;
 }): TemplateAction<
   {
@@ -60,13 +62,13 @@ export function createRegisterAction(options: {
   { entityRef: string; portEntityRefs: string[] },
   'v2'
 > {
-  const { discovery, auth, catalog, pollIntervalMs = 500 } = options;
+  const { discovery, auth, catalog, pollIntervalMs = 100 } = options;
   const registry = new DataProductsRegistryClient({ discoveryApi: discovery });
 
   return createTemplateAction({
     id: 'dataproduct:register',
     description:
-      'Registers a data product and its output ports in the portal registry, which publishes them to the catalog, and waits until the catalog shows them.',
+      'Registers a data product and its output ports in the portal registry, which publishes them to the catalog at once, and waits until the catalog shows them.',
     supportsDryRun: true,
     examples,
     schema: {
