@@ -103,6 +103,9 @@ export interface MeshSearchMatch {
   title: string;
   /** The group it belongs to (its domain), or its own id for a domain. */
   group: string;
+  /** A product or source: its `metadata.namespace` and `metadata.name`. */
+  namespace?: string;
+  name?: string;
   /** A domain: its products. */
   count?: number;
 }

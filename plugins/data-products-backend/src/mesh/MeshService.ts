@@ -1,0 +1,224 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  MESH_NO_DOMAIN,
+  MESH_SOURCES,
+  MeshEdge,
+  MeshGraph,
+  MeshNode,
+  MeshSearchResult,
+} from '@dataproducts/plugin-data-products-common';
+import type { Knex } from 'knex';
+import { MemberRow, MeshQueries, Visibility } from './meshQueries';
+
+/**
+ * The catalog's permission to read an entity, as
+ * `@backstage/plugin-catalog-common/alpha` defines it (policies match
+ * permissions by name): this package does not depend on catalog-common.
+ */
+export const catalogEntityReadPermission = createPermission({
+  name: 'catalog.entity.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
+/** A validated request for the mesh graph. */
+export interface MeshGraphQuery {
+  /** Groups to show as their members (lowercased domain refs or the group ids). */
+  expand: string[];
+  /** A product or source ref (lowercased) and the hops each way around it. */
+  focus?: { ref: string; depth: number };
+  /** The most nodes to answer. */
+  limit: number;
+}
+
+function groupTitle(group: string): string {
+  if (group === MESH_NO_DOMAIN) return 'No domain';
+  if (group === MESH_SOURCES) return 'Sources';
+  return group.slice(group.indexOf('/') + 1);
+}
+
+function groupKind(group: string): MeshNode['kind'] {
+  return group === MESH_SOURCES ? 'sources' : 'domain';
+}
+
+function memberNode(row: MemberRow & { distance?: number | null }): MeshNode {
+  return {
+    id: row.ref,
+    kind: row.member,
+    title: row.title || row.name,
+    group: row.grp,
+    namespace: row.namespace,
+    name: row.name,
+    ...(row.type ? { type: row.type } : {}),
+    ...(row.owner ? { owner: row.owner } : {}),
+    ...(row.lifecycle ? { lifecycle: row.lifecycle } : {}),
+    ...(typeof row.distance === 'number' ? { distance: row.distance } : {}),
+  };
+}
+
+/**
+ * The mesh view's graph, computed in SQL over the mesh index: one node per
+ * domain by default, the members of the groups asked for, the neighbourhood
+ * of one product, at most `limit` nodes, with the flows between them.
+ *
+ * Visibility: the caller's `catalog.entity.read` decision is asked of the
+ * permission framework once per request. ALLOW answers from the index as
+ * it is; any other decision (DENY, or a conditional one) keeps only the
+ * products and sources that one batched catalog `getEntitiesByRefs` with the
+ * caller's credentials returns, so a graph never shows, counts or connects
+ * through an entity the caller could not open in the catalog.
+ */
+export class MeshService {
+  readonly #queries: MeshQueries;
+  readonly #catalog: CatalogService;
+  readonly #permissions: PermissionsService;
+
+  constructor(options: {
+    knex: Knex;
+    catalog: CatalogService;
+    permissions: PermissionsService;
+  }) {
+    this.#queries = new MeshQueries(options.knex);
+    this.#catalog = options.catalog;
+    this.#permissions = options.permissions;
+  }
+
+  async getGraph(
+    query: MeshGraphQuery,
+    credentials: BackstageCredentials,
+  ): Promise<MeshGraph> {
+    const visibility = await this.#visibility(credentials);
+    const { focus, limit } = query;
+    if (focus && !(await this.#queries.member(focus.ref, visibility))) {
+      throw new NotFoundError(
+        `No data product or source '${focus.ref}' in the mesh: search for one with /mesh/search?q=`,
+      );
+    }
+    const groups = await this.#queries.groups(visibility, focus);
+    const expanded = query.expand.filter(group =>
+      groups.some(g => g.grp === group),
+    );
+    let collapsed = groups.filter(g => !expanded.includes(g.grp));
+    let truncated = false;
+    // Collapsed groups come first; the focus always shows on its own.
+    const maxGroups = limit - (focus ? 1 : 0);
+    if (collapsed.length > maxGroups) {
+      collapsed = collapsed.slice(0, maxGroups);
+      truncated = true;
+    }
+    const room = Math.max(limit - collapsed.length, focus ? 1 : 0);
+    let members = await this.#queries.shownMembers(
+      visibility,
+      focus,
+      expanded,
+      room + 1,
+    );
+    if (members.length > room) {
+      // Cut: each expanded group keeps a node standing for its other members.
+      truncated = true;
+      members = members.slice(
+        0,
+        Math.max(room - expanded.length, focus ? 1 : 0),
+      );
+    }
+    const shownPerGroup = new Map<string, number>();
+    for (const member of members) {
+      shownPerGroup.set(member.grp, (shownPerGroup.get(member.grp) ?? 0) + 1);
+    }
+    const groupNodes: MeshNode[] = [];
+    for (const group of groups) {
+      const isExpanded = expanded.includes(group.grp);
+      if (!isExpanded && !collapsed.includes(group)) continue;
+      const count = group.members - (shownPerGroup.get(group.grp) ?? 0);
+      if (count <= 0) continue;
+      groupNodes.push({
+        id: group.grp,
+        kind: groupKind(group.grp),
+        title: groupTitle(group.grp),
+        group: group.grp,
+        count,
+        ...(isExpanded ? { partial: true } : {}),
+      });
+    }
+    const nodes = [...groupNodes, ...members.map(memberNode)];
+    const ids = new Set(nodes.map(node => node.id));
+    const edges: MeshEdge[] = [];
+    for (const edge of await this.#queries.edges(
+      visibility,
+      focus,
+      members.map(member => member.ref),
+    )) {
+      if (!ids.has(edge.source) || !ids.has(edge.target)) continue;
+      if (edge.source === edge.target) {
+        const node = nodes.find(n => n.id === edge.source)!;
+        node.internalFlows = edge.flows;
+      } else {
+        edges.push(edge);
+      }
+    }
+    return {
+      nodes,
+      edges,
+      expanded,
+      ...(focus ? { focus: focus.ref, depth: focus.depth } : {}),
+      limit,
+      truncated,
+    };
+  }
+
+  async search(
+    text: string,
+    limit: number,
+    credentials: BackstageCredentials,
+  ): Promise<MeshSearchResult> {
+    const visibility = await this.#visibility(credentials);
+    const rows = await this.#queries.search(text, visibility, limit);
+    return {
+      matches: rows.map(row =>
+        row.member === 'domain'
+          ? {
+              id: row.ref,
+              kind: 'domain',
+              title: groupTitle(row.ref),
+              group: row.ref,
+              count: row.products ?? 0,
+            }
+          : {
+              id: row.ref,
+              kind: row.member,
+              title: row.title || row.name,
+              ...(row.namespace ? { namespace: row.namespace } : {}),
+              ...(row.name ? { name: row.name } : {}),
+              group: row.grp,
+            },
+      ),
+    };
+  }
+
+  async #visibility(credentials: BackstageCredentials): Promise<Visibility> {
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return { all: true };
+    const refs = await this.#queries.memberRefs();
+    if (refs.length === 0) return { all: false, refs };
+    const { items } = await this.#catalog.getEntitiesByRefs(
+      {
+        entityRefs: refs,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { credentials },
+    );
+    return { all: false, refs: refs.filter((_ref, i) => items[i]) };
+  }
+}

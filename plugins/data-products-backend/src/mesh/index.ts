@@ -1,0 +1,2 @@
+export { MeshService } from './MeshService';
+export { createMeshRouter } from './createMeshRouter';
