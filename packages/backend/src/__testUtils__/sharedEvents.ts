@@ -1,0 +1,18 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+
+/**
+ * The events service of a production backend in a test: one bus for every
+ * plugin, as the default events service of `@backstage/backend-defaults`
+ * is within one process (the test backend's default gives each plugin a bus
+ * of its own, so an event published by one plugin never reaches another).
+ */
+export function sharedEvents() {
+  const events = mockServices.events();
+  return createServiceFactory({
+    // The events service's ref, as the test backend's own factory names it.
+    service: mockServices.events.factory().service,
+    deps: {},
+    factory: () => events,
+  });
+}
