@@ -96,21 +96,39 @@ export const dataProductsPlugin = createBackendPlugin({
         auditor,
         logger,
         scheduler,
+        lifecycle,
         notifications,
+        events,
       }) {
         // One router for every route, so that the error handler below serves them all.
         const router = Router();
-        router.use(
-          await createRouter({
-            httpAuth,
-            statusService: new StatusService({ catalog, inspector: warehouse }),
-            lineageService: new LineageService({ catalog }),
-          }),
-        );
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
         }
+        // The mesh index: products, ports, sources and their edges in the
+        // plugin's database, kept current from registry events and a
+        // scheduled reconcile; lineage, the explorer and the mesh view read it.
+        const meshIndex = new MeshIndex(knex);
+        await keepMeshIndexCurrent({
+          sync: new MeshIndexSync({ index: meshIndex, catalog, auth }),
+          events,
+          scheduler,
+          schedule: readMeshIndexSchedule(config),
+          lifecycle,
+          logger,
+        });
+        router.use(
+          await createRouter({
+            httpAuth,
+            statusService: new StatusService({ catalog, inspector: warehouse }),
+            lineageService: new LineageService({
+              index: meshIndex,
+              catalog,
+              permissions,
+            }),
+          }),
+        );
         // Access requests, the History of every change, and access expiry.
         const governance = createAccessGovernance({
           knex,

@@ -1,43 +1,25 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  RELATION_DEPENDENCY_OF,
-  RELATION_DEPENDS_ON,
-  RELATION_HAS_PART,
-  RELATION_PART_OF,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Lineage } from '@dataproducts/plugin-data-products-common';
 import {
-  DATA_PRODUCT_KIND,
-  getEntityNamespace,
-  isDataProductEntity,
-  isEntityRefOfKind,
-  isOutputPortEntity,
-  Lineage,
-  LineageEdge,
-  LineageNode,
-  OUTPUT_PORT_KIND,
-  SOURCE_RESOURCE_KIND,
-} from '@dataproducts/plugin-data-products-common';
-
-/** The deepest lineage a request may ask for, in hops between products. */
-export const MAX_LINEAGE_DEPTH = 25;
-
-/** The most nodes a lineage graph holds; larger graphs are cut and marked `truncated`. */
-export const MAX_LINEAGE_NODES = 5000;
-
-const ENTITY_FIELDS = [
-  'kind',
-  'metadata.namespace',
-  'metadata.name',
-  'metadata.title',
-  'spec.type',
-  'spec.owner',
-  'relations',
-];
+  catalogEntityReadPermission,
+  meshRef,
+  MeshIndex,
+} from '../../meshIndex';
+import { CatalogLineageWalk } from './CatalogLineageWalk';
+import {
+  lineageNodeId,
+  recordingReader,
+  toLineageNode,
+  walkLineage,
+} from './indexLineageWalk';
+import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineageLimits';
 
 /** What to compute: the graph around one entity, or the whole mesh when `entityRef` is absent. */
 export interface LineageRequest {
@@ -47,80 +29,36 @@ export interface LineageRequest {
   credentials: BackstageCredentials;
 }
 
-type Direction = 'upstream' | 'downstream';
-
-function relationTargets(entity: Entity, type: string): string[] {
-  return (entity.relations ?? [])
-    .filter(relation => relation.type === type)
-    .map(relation => relation.targetRef);
-}
-
-class GraphBuilder {
-  readonly #nodes = new Map<string, LineageNode>();
-  readonly #edges = new Map<string, LineageEdge>();
-  #truncated = false;
-
-  get full(): boolean {
-    return this.#truncated;
-  }
-
-  /** Adds a node (keeping the smallest distance seen); false when the node limit is reached. */
-  addNode(entity: Entity, distance: number): boolean {
-    const id = stringifyEntityRef(entity);
-    const existing = this.#nodes.get(id);
-    if (existing) {
-      if (Math.abs(distance) < Math.abs(existing.distance)) {
-        existing.distance = distance;
-      }
-      return true;
-    }
-    if (this.#nodes.size >= MAX_LINEAGE_NODES) {
-      this.#truncated = true;
-      return false;
-    }
-    const spec = (entity.spec ?? {}) as { type?: unknown; owner?: unknown };
-    this.#nodes.set(id, {
-      id,
-      kind: entity.kind,
-      namespace: getEntityNamespace(entity),
-      name: entity.metadata.name,
-      title: entity.metadata.title,
-      type: typeof spec.type === 'string' ? spec.type : undefined,
-      owner:
-        relationTargets(entity, 'ownedBy')[0] ??
-        (typeof spec.owner === 'string' ? spec.owner : undefined),
-      distance,
-    });
-    return true;
-  }
-
-  addEdge(edge: LineageEdge): void {
-    if (!this.#nodes.has(edge.source) || !this.#nodes.has(edge.target)) return;
-    this.#edges.set(`${edge.source} ${edge.target}`, edge);
-  }
-
-  build(root: string | undefined): Lineage {
-    return {
-      ...(root ? { root } : {}),
-      nodes: [...this.#nodes.values()],
-      edges: [...this.#edges.values()],
-      truncated: this.#truncated,
-    };
-  }
-}
+// The fewest fields that tell whether the caller sees an entity.
+const VISIBILITY_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
- * Computes lineage from catalog relations: upstream along `dependsOn` to the
- * source Resources, downstream along `dependencyOf` to every consumer, with a
- * product and its output ports (`hasPart`/`partOf`) kept together. Each level
- * is one batched catalog read, so a graph costs a few catalog calls however
- * many entities it holds.
+ * Lineage from the mesh index: upstream to the source Resources, downstream
+ * to every consumer, with a product and its output ports kept together. The
+ * graph is walked over the index's edges, never over the catalog, and shows
+ * what the caller may read in the catalog: a caller the catalog's read
+ * permission allows everything gets the index's answer as it is; any other
+ * caller gets it without the entities one batched catalog read (with their
+ * credentials) does not return, walked again over what remains.
+ *
+ * Until the index was first built (a fresh database), and for an entity the
+ * index does not hold yet, the graph is walked over the catalog instead.
  */
 export class LineageService {
+  readonly #index: MeshIndex;
   readonly #catalog: CatalogService;
+  readonly #permissions: PermissionsService;
+  readonly #catalogWalk: CatalogLineageWalk;
 
-  constructor(options: { catalog: CatalogService }) {
+  constructor(options: {
+    index: MeshIndex;
+    catalog: CatalogService;
+    permissions: PermissionsService;
+  }) {
+    this.#index = options.index;
     this.#catalog = options.catalog;
+    this.#permissions = options.permissions;
+    this.#catalogWalk = new CatalogLineageWalk({ catalog: options.catalog });
   }
 
   async getLineage(request: LineageRequest): Promise<Lineage> {
@@ -134,8 +72,11 @@ export class LineageService {
         );
       }
     }
+    const { credentials } = request;
     if (request.entityRef === undefined) {
-      return this.#meshLineage(request.credentials);
+      return (await this.#index.isBuilt())
+        ? this.#meshLineage(credentials)
+        : this.#catalogWalk.mesh(credentials);
     }
     let rootRef: string;
     try {
@@ -145,181 +86,93 @@ export class LineageService {
         `Invalid entityRef '${request.entityRef}': expected kind:namespace/name, e.g. dataproduct:default/marketing-customer-360`,
       );
     }
-    const graph = new GraphBuilder();
-    const entities = new Map<string, Entity>();
-    const [root] = await this.#fetch([rootRef], entities, request.credentials);
+    const [root] = (await this.#index.isBuilt())
+      ? await this.#index.nodes([meshRef(rootRef)])
+      : [];
     if (!root) {
+      return this.#catalogWalk.lineage({
+        rootRef,
+        upstream: request.upstream,
+        downstream: request.downstream,
+        credentials,
+      });
+    }
+    const walk = {
+      root,
+      upstream: request.upstream,
+      downstream: request.downstream,
+    };
+    if (await this.#seesEverything(credentials)) {
+      return walkLineage({
+        ...walk,
+        read: (refs, direction) => this.#index.neighbours(refs, direction),
+      });
+    }
+    const recorder = recordingReader((refs, direction) =>
+      this.#index.neighbours(refs, direction),
+    );
+    await walkLineage({ ...walk, read: recorder.read });
+    const visible = await this.#visibleRefs(
+      [root.ref, ...recorder.refs()],
+      credentials,
+    );
+    if (!visible.has(root.ref)) {
       throw new NotFoundError(`No entity '${rootRef}' in the catalog`);
     }
-    graph.addNode(root, 0);
-    await this.#walk(
-      root,
-      'upstream',
-      request.upstream,
-      graph,
-      entities,
-      request.credentials,
-    );
-    await this.#walk(
-      root,
-      'downstream',
-      request.downstream,
-      graph,
-      entities,
-      request.credentials,
-    );
-    return graph.build(rootRef);
-  }
-
-  async #walk(
-    root: Entity,
-    direction: Direction,
-    maxHops: number,
-    graph: GraphBuilder,
-    entities: Map<string, Entity>,
-    credentials: BackstageCredentials,
-  ): Promise<void> {
-    const sign = direction === 'upstream' ? -1 : 1;
-    const visited = new Set<string>([stringifyEntityRef(root)]);
-    let frontier: Array<{ entity: Entity; hops: number }> = [
-      { entity: root, hops: 0 },
-    ];
-    while (frontier.length > 0 && !graph.full) {
-      const pending: Array<{
-        ref: string;
-        hops: number;
-        from: string;
-        edge: LineageEdge;
-      }> = [];
-      for (const { entity, hops } of frontier) {
-        const ref = stringifyEntityRef(entity);
-        for (const next of neighbours(entity, direction)) {
-          const nextHops = next.crossesProducts ? hops + 1 : hops;
-          if (nextHops > maxHops) continue;
-          const edge: LineageEdge =
-            direction === 'upstream'
-              ? { source: next.ref, target: ref, type: next.edgeType }
-              : { source: ref, target: next.ref, type: next.edgeType };
-          pending.push({ ref: next.ref, hops: nextHops, from: ref, edge });
-        }
-      }
-      const unknown = [...new Set(pending.map(p => p.ref))].filter(
-        ref => !entities.has(ref),
-      );
-      await this.#fetch(unknown, entities, credentials);
-      const nextFrontier: Array<{ entity: Entity; hops: number }> = [];
-      for (const item of pending) {
-        const entity = entities.get(item.ref);
-        if (!entity) continue;
-        if (!graph.addNode(entity, sign * item.hops)) break;
-        graph.addEdge(item.edge);
-        if (visited.has(item.ref)) continue;
-        visited.add(item.ref);
-        if (
-          direction === 'upstream' &&
-          isEntityRefOfKind(item.ref, SOURCE_RESOURCE_KIND)
-        ) {
-          continue;
-        }
-        nextFrontier.push({ entity, hops: item.hops });
-      }
-      frontier = nextFrontier;
-    }
-  }
-
-  async #meshLineage(credentials: BackstageCredentials): Promise<Lineage> {
-    const graph = new GraphBuilder();
-    const entities = new Map<string, Entity>();
-    const { items } = await this.#catalog.getEntities(
-      {
-        filter: { kind: [DATA_PRODUCT_KIND, OUTPUT_PORT_KIND] },
-        fields: ENTITY_FIELDS,
-      },
-      { credentials },
-    );
-    for (const entity of items) {
-      entities.set(stringifyEntityRef(entity), entity);
-    }
-    const outside = new Set<string>();
-    for (const entity of items) {
-      for (const ref of [
-        ...relationTargets(entity, RELATION_DEPENDS_ON),
-        ...relationTargets(entity, RELATION_DEPENDENCY_OF),
-      ]) {
-        if (!entities.has(ref)) outside.add(ref);
-      }
-    }
-    await this.#fetch([...outside], entities, credentials);
-    for (const entity of entities.values()) {
-      graph.addNode(entity, 0);
-    }
-    for (const entity of entities.values()) {
-      const ref = stringifyEntityRef(entity);
-      for (const next of neighbours(entity, 'downstream')) {
-        if (entities.has(next.ref)) {
-          graph.addEdge({ source: ref, target: next.ref, type: next.edgeType });
-        }
-      }
-    }
-    return graph.build(undefined);
-  }
-
-  async #fetch(
-    refs: string[],
-    entities: Map<string, Entity>,
-    credentials: BackstageCredentials,
-  ): Promise<Array<Entity | undefined>> {
-    if (refs.length === 0) return [];
-    const { items } = await this.#catalog.getEntitiesByRefs(
-      { entityRefs: refs, fields: ENTITY_FIELDS },
-      { credentials },
-    );
-    items.forEach((entity, index) => {
-      if (entity) entities.set(refs[index], entity);
+    return walkLineage({
+      ...walk,
+      read: recorder.replay(ref => visible.has(ref)),
     });
-    return items;
   }
-}
 
-/**
- * The entities one step away in a direction. A product and its own ports are
- * one unit: moving between them does not count as a hop.
- */
-function neighbours(
-  entity: Entity,
-  direction: Direction,
-): Array<{
-  ref: string;
-  edgeType: LineageEdge['type'];
-  crossesProducts: boolean;
-}> {
-  const result: Array<{
-    ref: string;
-    edgeType: LineageEdge['type'];
-    crossesProducts: boolean;
-  }> = [];
-  if (direction === 'upstream') {
-    if (isOutputPortEntity(entity)) {
-      for (const ref of relationTargets(entity, RELATION_PART_OF)) {
-        if (isEntityRefOfKind(ref, DATA_PRODUCT_KIND)) {
-          result.push({ ref, edgeType: 'exposes', crossesProducts: false });
-        }
-      }
+  /** The whole mesh from the index, up to the node limit. */
+  async #meshLineage(credentials: BackstageCredentials): Promise<Lineage> {
+    const mesh = await this.#index.mesh(MAX_LINEAGE_NODES + 1);
+    let nodes = mesh.nodes;
+    const truncated = nodes.length > MAX_LINEAGE_NODES;
+    nodes = nodes.slice(0, MAX_LINEAGE_NODES);
+    if (!(await this.#seesEverything(credentials))) {
+      const visible = await this.#visibleRefs(
+        nodes.map(node => node.ref),
+        credentials,
+      );
+      nodes = nodes.filter(node => visible.has(node.ref));
     }
-    for (const ref of relationTargets(entity, RELATION_DEPENDS_ON)) {
-      result.push({ ref, edgeType: 'feeds', crossesProducts: true });
-    }
-  } else {
-    if (isDataProductEntity(entity)) {
-      for (const ref of relationTargets(entity, RELATION_HAS_PART)) {
-        if (isEntityRefOfKind(ref, OUTPUT_PORT_KIND)) {
-          result.push({ ref, edgeType: 'exposes', crossesProducts: false });
-        }
-      }
-    }
-    for (const ref of relationTargets(entity, RELATION_DEPENDENCY_OF)) {
-      result.push({ ref, edgeType: 'feeds', crossesProducts: true });
-    }
+    const ids = new Map(nodes.map(node => [node.ref, lineageNodeId(node)]));
+    return {
+      nodes: nodes.map(node => toLineageNode(node, 0)),
+      edges: mesh.edges.flatMap(edge => {
+        const source = ids.get(edge.source);
+        const target = ids.get(edge.target);
+        return source && target ? [{ source, target, type: edge.type }] : [];
+      }),
+      truncated,
+    };
   }
-  return result;
+
+  // Whether the catalog's read permission allows the caller every entity.
+  async #seesEverything(credentials: BackstageCredentials): Promise<boolean> {
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  // The refs (lowercased) among these that the catalog shows the caller: one
+  // batched read with the caller's credentials.
+  async #visibleRefs(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const { items } = await this.#catalog.getEntitiesByRefs(
+      { entityRefs: refs, fields: VISIBILITY_FIELDS },
+      { credentials },
+    );
+    return new Set(
+      refs.filter(
+        (_, index) => items[index] !== undefined && items[index] !== null,
+      ),
+    );
+  }
 }

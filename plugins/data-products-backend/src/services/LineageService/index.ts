@@ -1,2 +1,4 @@
-export { LineageService, MAX_LINEAGE_DEPTH } from './LineageService';
+export { LineageService } from './LineageService';
 export type { LineageRequest } from './LineageService';
+export { CatalogLineageWalk } from './CatalogLineageWalk';
+export { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineageLimits';
