@@ -1,0 +1,1 @@
+export { MeshView } from './MeshView';

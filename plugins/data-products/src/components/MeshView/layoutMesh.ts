@@ -1,0 +1,95 @@
+import type {
+  MeshGraph,
+  MeshNode,
+} from '@dataproducts/plugin-data-products-common';
+import ELK from 'elkjs/lib/elk.bundled.js';
+
+/** Width and height of a group (domain, sources) node, in pixels. */
+export const GROUP_WIDTH = 220;
+export const GROUP_HEIGHT = 72;
+/** Width and height of a product or source node, in pixels. */
+export const MEMBER_WIDTH = 200;
+export const MEMBER_HEIGHT = 52;
+
+/** A mesh node with its position from the layout. */
+export interface PositionedMeshNode {
+  node: MeshNode;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const elk = new ELK();
+
+/** Whether a node stands for a group of members. */
+export function isGroup(node: MeshNode): boolean {
+  return node.kind === 'domain' || node.kind === 'sources';
+}
+
+// Layouts already computed, by the graph's shape: going back to a view seen
+// before (reset, a depth tried earlier) draws it without laying it out again.
+const cache = new Map<string, PositionedMeshNode[]>();
+const CACHE_SIZE = 30;
+
+function shapeKey(graph: MeshGraph): string {
+  return JSON.stringify([
+    graph.nodes.map(n => n.id),
+    graph.edges.map(e => [e.source, e.target]),
+  ]);
+}
+
+/**
+ * Lays the mesh out left to right (sources on the left, consumers on the
+ * right) with ELK's layered algorithm. The graph is bounded by the server
+ * (at most 300 nodes), and the options favour speed over the last crossing
+ * saved, so that a layout never holds the page for long.
+ */
+export async function layoutMesh(
+  graph: MeshGraph,
+): Promise<PositionedMeshNode[]> {
+  const key = shapeKey(graph);
+  const cached = cache.get(key);
+  if (cached) {
+    const byId = new Map(graph.nodes.map(node => [node.id, node]));
+    return cached.map(p => ({ ...p, node: byId.get(p.node.id)! }));
+  }
+  const size = (node: MeshNode) =>
+    isGroup(node)
+      ? { width: GROUP_WIDTH, height: GROUP_HEIGHT }
+      : { width: MEMBER_WIDTH, height: MEMBER_HEIGHT };
+  const laidOut = await elk.layout({
+    id: 'mesh',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+      'elk.spacing.nodeNode': '24',
+      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
+      'elk.layered.thoroughness': graph.nodes.length > 100 ? '1' : '7',
+      'elk.layered.cycleBreaking.strategy': 'GREEDY',
+      'elk.separateConnectedComponents': 'true',
+      'elk.spacing.componentComponent': '40',
+    },
+    children: graph.nodes.map(node => ({ id: node.id, ...size(node) })),
+    edges: graph.edges.map(edge => ({
+      id: `${edge.source}->${edge.target}`,
+      sources: [edge.source],
+      targets: [edge.target],
+    })),
+  });
+  const byId = new Map(graph.nodes.map(node => [node.id, node]));
+  const positioned = (laidOut.children ?? []).map(child => ({
+    node: byId.get(child.id)!,
+    x: child.x ?? 0,
+    y: child.y ?? 0,
+    width: child.width ?? MEMBER_WIDTH,
+    height: child.height ?? MEMBER_HEIGHT,
+  }));
+  if (cache.size >= CACHE_SIZE) {
+    cache.delete(cache.keys().next().value!);
+  }
+  cache.set(key, positioned);
+  return positioned;
+}
