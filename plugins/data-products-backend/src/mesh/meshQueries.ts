@@ -43,7 +43,7 @@ export type Visibility = { all: true } | { all: false; refs: string[] };
 
 function membersSql(visibility: Visibility): {
   sql: string;
-  bindings: unknown[];
+  bindings: Knex.RawBinding[];
 } {
   const visible = visibility.all
     ? ''
@@ -87,7 +87,7 @@ function membersSql(visibility: Visibility): {
  */
 function scopeSql(focus: { ref: string; depth: number } | undefined): {
   sql: string;
-  bindings: unknown[];
+  bindings: Knex.RawBinding[];
 } {
   if (!focus) {
     return {
@@ -130,7 +130,7 @@ function scopeSql(focus: { ref: string; depth: number } | undefined): {
 function withScope(
   visibility: Visibility,
   focus: { ref: string; depth: number } | undefined,
-): { sql: string; bindings: unknown[] } {
+): { sql: string; bindings: Knex.RawBinding[] } {
   const members = membersSql(visibility);
   const scope = scopeSql(focus);
   return {
