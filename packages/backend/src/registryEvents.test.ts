@@ -179,8 +179,9 @@ describe('registry changes reach the catalog through events', () => {
       });
     expect(updated.status).toBe(200);
     await eventually(async () =>
-      (await catalogEntity('dataproduct', 'sales-crm-customers'))?.metadata
-        .title === 'CRM Customers, renamed'
+      (
+        await catalogEntity('dataproduct', 'sales-crm-customers')
+      )?.metadata.title === 'CRM Customers, renamed'
         ? true
         : undefined,
     );

@@ -56,9 +56,10 @@ export const catalogModuleDataProducts = createBackendModule({
             scheduler,
             ...(config.has(SCHEDULE_KEY)
               ? {
-                  schedule: readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                    config.getConfig(SCHEDULE_KEY),
-                  ),
+                  schedule:
+                    readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                      config.getConfig(SCHEDULE_KEY),
+                    ),
                 }
               : {}),
           }),

@@ -93,7 +93,13 @@ class FakeRegistry {
       if (after < this.oldest - 1 || after > this.latest) {
         return {
           status: 200,
-          body: { changes: [], items: [], cursor: after, more: false, stale: true },
+          body: {
+            changes: [],
+            items: [],
+            cursor: after,
+            more: false,
+            stale: true,
+          },
         };
       }
       const after_ = this.changes.filter(c => c.id > after);
@@ -266,7 +272,9 @@ describe('DataProductRegistryEntityProvider', () => {
     });
     // No full snapshot after the first.
     expect(
-      registry.requests.filter(r => r.startsWith('/api/data-products/registry/products')),
+      registry.requests.filter(r =>
+        r.startsWith('/api/data-products/registry/products'),
+      ),
     ).toHaveLength(1);
   });
 
@@ -317,7 +325,10 @@ describe('DataProductRegistryEntityProvider', () => {
       'DataProduct:sales-erp-orders',
       'OutputPort:sales-erp-orders-orders',
     ]);
-    expect(delta.type === 'delta' && delta.removed.map(r => 'entityRef' in r && r.entityRef)).toEqual([
+    expect(
+      delta.type === 'delta' &&
+        delta.removed.map(r => 'entityRef' in r && r.entityRef),
+    ).toEqual([
       'dataproduct:default/sales-crm-customers',
       'outputport:default/sales-crm-customers-customers',
     ]);

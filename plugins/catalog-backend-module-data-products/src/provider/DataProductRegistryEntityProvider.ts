@@ -103,8 +103,11 @@ export class DataProductRegistryEntityProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
-    const { events, scheduler, schedule = DEFAULT_REGISTRY_SCHEDULE } =
-      this.options;
+    const {
+      events,
+      scheduler,
+      schedule = DEFAULT_REGISTRY_SCHEDULE,
+    } = this.options;
     await events?.subscribe({
       id: `${PROVIDER_NAME}-provider`,
       topics: [DATA_PRODUCT_REGISTRY_TOPIC],

@@ -43,6 +43,8 @@ interface ChangeRow {
   changed_at: Date | string;
 }
 
+const lower = (name: string) => name.toLocaleLowerCase('en-US');
+
 const parseJson = <T>(value: T | string): T =>
   typeof value === 'string' ? JSON.parse(value) : value;
 
@@ -135,7 +137,13 @@ export class RegistryStore {
       // database (or a restored one).
       const horizon = oldest === null ? 0 : Number(oldest) - 1;
       if (after < horizon || after > Number(latest ?? 0)) {
-        return { changes: [], items: [], cursor: after, more: false, stale: true };
+        return {
+          changes: [],
+          items: [],
+          cursor: after,
+          more: false,
+          stale: true,
+        };
       }
       const rows: ChangeRow[] = await tx(CHANGES)
         .where('id', '>', after)
@@ -226,12 +234,14 @@ export class RegistryStore {
     except: string,
   ): Promise<RegisteredDataProduct[]> {
     // Every way an input can spell a port of the default namespace.
-    const spellings = portNames.map(lower).flatMap(name => [
-      name,
-      `outputport:${name}`,
-      `default/${name}`,
-      `outputport:default/${name}`,
-    ]);
+    const spellings = portNames
+      .map(lower)
+      .flatMap(name => [
+        name,
+        `outputport:${name}`,
+        `default/${name}`,
+        `outputport:default/${name}`,
+      ]);
     const query = this.knex<RegistryRow>(TABLE).whereNot('name', except);
     const rows = this.isPostgres
       ? await query.whereRaw(
@@ -257,9 +267,7 @@ export class RegistryStore {
     const now = new Date();
     const name = entry.product.metadata.name;
     const { result, change } = await this.knex.transaction(async tx => {
-      const [row]: Array<RegistryRow & { inserted?: boolean }> = await tx(
-        TABLE,
-      )
+      const [row]: Array<RegistryRow & { inserted?: boolean }> = await tx(TABLE)
         .insert({
           name,
           product: JSON.stringify(entry.product),
@@ -361,5 +369,3 @@ export class RegistryStore {
     );
   }
 }
-
-const lower = (name: string) => name.toLocaleLowerCase('en-US');

@@ -26,7 +26,10 @@ import {
  */
 export interface RegisteredNeighbours {
   /** Products other than `except` with this schema. */
-  findBySchema(schema: string, except: string): Promise<RegisteredDataProduct[]>;
+  findBySchema(
+    schema: string,
+    except: string,
+  ): Promise<RegisteredDataProduct[]>;
   /** Products other than `except` with a port of one of these entity names. */
   findByPortNames(
     portNames: string[],

@@ -107,11 +107,7 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
     if (query.limit !== undefined) {
       params.set('limit', String(query.limit));
     }
-    const response = await this.#request(
-      'GET',
-      `/changes?${params}`,
-      options,
-    );
+    const response = await this.#request('GET', `/changes?${params}`, options);
     return response.json();
   }
 
@@ -180,14 +176,11 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
     if (body) {
       headers['Content-Type'] = 'application/json';
     }
-    const response = await this.#fetchApi.fetch(
-      `${baseUrl}/registry${path}`,
-      {
-        method,
-        headers,
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      },
-    );
+    const response = await this.#fetchApi.fetch(`${baseUrl}/registry${path}`, {
+      method,
+      headers,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
