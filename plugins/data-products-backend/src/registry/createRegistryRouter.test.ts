@@ -110,6 +110,86 @@ describe('registry HTTP API', () => {
     expect((await request(server).get(url)).status).toBe(404);
   });
 
+  it('answers the change feed after a cursor, from the snapshot the product list reflects', async () => {
+    const server = await start();
+    const changes = (query: string) =>
+      request(server).get(`/api/data-products/registry/changes?${query}`);
+
+    expect((await changes('after=0')).body).toEqual({
+      changes: [],
+      items: [],
+      cursor: 0,
+      more: false,
+      stale: false,
+    });
+    await request(server).put(url).send({ product, ports });
+    const snapshot = await request(server).get(
+      '/api/data-products/registry/products',
+    );
+    expect(snapshot.body.cursor).toBe(1);
+    await request(server).delete(url);
+
+    const page = await changes(`after=${snapshot.body.cursor}&limit=10`);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({
+      changes: [{ id: 2, name: 'marketing-customer-360', op: 'delete' }],
+      items: [],
+      cursor: 2,
+      more: false,
+      stale: false,
+    });
+    const first = await changes('after=0&limit=1');
+    expect(first.body).toMatchObject({
+      changes: [{ id: 1, op: 'upsert' }],
+      cursor: 1,
+      more: true,
+    });
+    // Unknown to this registry: read the whole registry again.
+    expect((await changes('after=42')).body).toMatchObject({
+      changes: [],
+      cursor: 42,
+      stale: true,
+    });
+  });
+
+  it('answers 400 naming the value for a hostile cursor or limit', async () => {
+    const server = await start();
+    const cases: Array<[string, string]> = [
+      [
+        '',
+        'Invalid after null: give one whole number from 0 to 9007199254740991',
+      ],
+      ['after=-1', 'Invalid after "-1": give one whole number from 0'],
+      ['after=1.5', 'Invalid after "1.5"'],
+      ['after=1e3', 'Invalid after "1e3"'],
+      ['after=0x10', 'Invalid after "0x10"'],
+      ['after=%201', 'Invalid after " 1"'],
+      ['after=99999999999999999999', 'Invalid after "99999999999999999999"'],
+      ['after=1&after=2', 'Invalid after ["1","2"]'],
+      ['after[x]=1', 'Invalid after {"x":"1"}'],
+      [
+        'after=0&limit=0',
+        'Invalid limit "0": give one whole number from 1 to 500',
+      ],
+      [
+        'after=0&limit=501',
+        'Invalid limit "501": give one whole number from 1 to 500',
+      ],
+      ['after=0&limit=', 'Invalid limit ""'],
+      ['after=0&limit=ten', 'Invalid limit "ten"'],
+    ];
+    for (const [query, message] of cases) {
+      const res = await request(server).get(
+        `/api/data-products/registry/changes?${query}`,
+      );
+      expect({ query, status: res.status, name: res.body.error?.name }).toEqual(
+        { query, status: 400, name: 'InputError' },
+      );
+      expect(res.body.error.message).toContain(message);
+      expect(res.body.error.stack).toBeUndefined();
+    }
+  });
+
   it('keeps a product whose decommissioning the warehouse refuses', async () => {
     const server = await start();
     const crm = demoRequest('sales-crm-customers');
