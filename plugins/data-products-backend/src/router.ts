@@ -6,16 +6,30 @@ import {
   DATA_PRODUCT_KIND,
   OUTPUT_PORT_KIND,
 } from '@dataproducts/plugin-data-products-common';
-import type { LineageService } from './services/LineageService';
+import {
+  MAX_LINEAGE_DEPTH,
+  type LineageService,
+} from './services/LineageService';
 import type { StatusService } from './services/StatusService';
 
 const DEFAULT_DEPTH = 10;
 
+// Kind, namespace and name are at most 63 characters each.
+const MAX_ENTITY_REF_LENGTH = 200;
+
+// A value as an error message quotes it: cut when long.
+function quoted(value: unknown): string {
+  const text = Array.isArray(value) ? value.join("', '") : String(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
 function depth(value: unknown, name: string): number {
   if (value === undefined) return DEFAULT_DEPTH;
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+  if (typeof value !== 'string' || !/^\d{1,3}$/.test(value)) {
     throw new InputError(
-      `Invalid ${name} '${String(value)}': give a whole number of hops`,
+      `Invalid ${name} '${quoted(
+        value,
+      )}': give a whole number of hops from 0 to ${MAX_LINEAGE_DEPTH}, once`,
     );
   }
   return Number(value);
@@ -57,8 +71,16 @@ export async function createRouter(options: {
   router.get('/lineage', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = req.query;
-    if (entityRef !== undefined && typeof entityRef !== 'string') {
-      throw new InputError('Give entityRef once, as kind:namespace/name');
+    if (
+      entityRef !== undefined &&
+      (typeof entityRef !== 'string' ||
+        entityRef.length > MAX_ENTITY_REF_LENGTH)
+    ) {
+      throw new InputError(
+        `Invalid entityRef '${quoted(
+          entityRef,
+        )}': give one entity ref, once, as kind:namespace/name`,
+      );
     }
     res.json(
       await lineageService.getLineage({
