@@ -27,6 +27,7 @@ import permissionModuleDataProductsPolicy from '@dataproducts/plugin-permission-
 import path from 'node:path';
 import request from 'supertest';
 import { databasePerPlugin } from './__testUtils__/databasePerPlugin';
+import { sharedEvents } from './__testUtils__/sharedEvents';
 import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
 
 // The lifecycle of registered data products as the portal runs it: real
@@ -141,6 +142,7 @@ spec:
         // The real scheduler: the registry's entity provider runs every few seconds.
         schedulerServiceFactory,
         database,
+        sharedEvents(),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },

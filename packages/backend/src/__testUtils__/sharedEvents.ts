@@ -1,4 +1,7 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  type ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 
 /**
@@ -7,10 +10,11 @@ import { mockServices } from '@backstage/backend-test-utils';
  * is within one process (the test backend's default gives each plugin a bus
  * of its own, so an event published by one plugin never reaches another).
  */
-export function sharedEvents() {
+export function sharedEvents(): ServiceFactory {
   const events = mockServices.events();
   return createServiceFactory({
-    // The events service's ref, as the test backend's own factory names it.
+    // The events service's ref, as the test backend's own factory names it
+    // (services are told apart by the ref's id).
     service: mockServices.events.factory().service,
     deps: {},
     factory: () => events,

@@ -178,10 +178,18 @@ describe('the e-commerce scenario', () => {
   });
 
   async function startPortal() {
+    // One events bus for every plugin of this portal, as in a real backend:
+    // the registry's change events reach the catalog's entity provider.
+    const events = mockServices.events();
     return startTestBackend({
       features: [
         mockServices.rootConfig.factory({ data: config() }),
         closingDatabaseServiceFactory,
+        createServiceFactory({
+          service: mockServices.events.factory().service,
+          deps: {},
+          factory: () => events,
+        }),
         // The real scheduler: the registry's entity provider runs every few seconds.
         schedulerServiceFactory,
         catalogPlugin,
