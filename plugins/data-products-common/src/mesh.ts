@@ -13,6 +13,12 @@ export const MESH_SOURCES = 'mesh:sources';
 /** The most nodes one mesh graph holds; a larger answer is cut and marked `truncated`. */
 export const MAX_MESH_NODES = 300;
 
+/**
+ * The most edges between nodes one mesh graph holds: the heaviest are kept,
+ * and `omittedEdges` says how many weaker ones were left out.
+ */
+export const MAX_MESH_EDGES = 400;
+
 /** The deepest neighbourhood a mesh graph may be asked for, in hops each way. */
 export const MAX_MESH_DEPTH = 6;
 
@@ -86,6 +92,8 @@ export interface MeshGraph {
   limit: number;
   /** True when members were left in their group's node because of the limit. */
   truncated: boolean;
+  /** Edges between nodes left out beyond {@link MAX_MESH_EDGES}, the weakest first. */
+  omittedEdges: number;
 }
 
 /** What the mesh view asks for: see `GET /api/data-products/mesh`. */

@@ -9,6 +9,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  MAX_MESH_EDGES,
   MESH_NO_DOMAIN,
   MESH_SOURCES,
   MeshEdge,
@@ -17,7 +18,7 @@ import {
   MeshSearchResult,
 } from '@dataproducts/plugin-data-products-common';
 import type { Knex } from 'knex';
-import { MemberRow, MeshQueries, Visibility } from './meshQueries';
+import { MeshQueries, ShownMemberRow, Visibility } from './meshQueries';
 
 /**
  * The catalog's permission to read an entity, as
@@ -50,7 +51,7 @@ function groupKind(group: string): MeshNode['kind'] {
   return group === MESH_SOURCES ? 'sources' : 'domain';
 }
 
-function memberNode(row: MemberRow & { distance?: number | null }): MeshNode {
+function memberNode(row: ShownMemberRow): MeshNode {
   return {
     id: row.ref,
     kind: row.member,
@@ -98,12 +99,20 @@ export class MeshService {
   ): Promise<MeshGraph> {
     const visibility = await this.#visibility(credentials);
     const { focus, limit } = query;
-    if (focus && !(await this.#queries.member(focus.ref, visibility))) {
+    // Enough candidates for any room left by the groups: at most `limit`,
+    // and one more to tell whether some were left out.
+    const { groups, members: candidates } =
+      await this.#queries.groupsAndMembers(
+        visibility,
+        focus,
+        query.expand,
+        limit + 1,
+      );
+    if (focus && groups.length === 0) {
       throw new NotFoundError(
         `No data product or source '${focus.ref}' in the mesh: search for one with /mesh/search?q=`,
       );
     }
-    const groups = await this.#queries.groups(visibility, focus);
     const expanded = query.expand.filter(group =>
       groups.some(g => g.grp === group),
     );
@@ -116,12 +125,7 @@ export class MeshService {
       truncated = true;
     }
     const room = Math.max(limit - collapsed.length, focus ? 1 : 0);
-    let members = await this.#queries.shownMembers(
-      visibility,
-      focus,
-      expanded,
-      room + 1,
-    );
+    let members = candidates;
     if (members.length > room) {
       // Cut: each expanded group keeps a node standing for its other members.
       truncated = true;
@@ -150,17 +154,18 @@ export class MeshService {
       });
     }
     const nodes = [...groupNodes, ...members.map(memberNode)];
-    const ids = new Set(nodes.map(node => node.id));
-    const edges: MeshEdge[] = [];
-    for (const edge of await this.#queries.edges(
+    const byId = new Map(nodes.map(node => [node.id, node]));
+    const flows = await this.#queries.edges(
       visibility,
       focus,
       members.map(member => member.ref),
-    )) {
-      if (!ids.has(edge.source) || !ids.has(edge.target)) continue;
+      MAX_MESH_EDGES,
+    );
+    const edges: MeshEdge[] = [];
+    for (const edge of flows.edges) {
+      if (!byId.has(edge.source) || !byId.has(edge.target)) continue;
       if (edge.source === edge.target) {
-        const node = nodes.find(n => n.id === edge.source)!;
-        node.internalFlows = edge.flows;
+        byId.get(edge.source)!.internalFlows = edge.flows;
       } else {
         edges.push(edge);
       }
@@ -172,6 +177,10 @@ export class MeshService {
       ...(focus ? { focus: focus.ref, depth: focus.depth } : {}),
       limit,
       truncated,
+      omittedEdges: Math.max(
+        flows.total - Math.min(flows.total, MAX_MESH_EDGES),
+        0,
+      ),
     };
   }
 

@@ -256,7 +256,12 @@ describe('GET /mesh', () => {
     });
     expect(graph.nodes.find(n => n.id === NO_DOMAIN)!.title).toBe('No domain');
     expect(graph.nodes.find(n => n.id === SALES)!.title).toBe('sales');
-    expect(graph).toMatchObject({ expanded: [], limit: 300, truncated: false });
+    expect(graph).toMatchObject({
+      expanded: [],
+      limit: 300,
+      truncated: false,
+      omittedEdges: 0,
+    });
   });
 
   it('replaces an expanded domain by its products, with their flows to the other domains', async () => {
@@ -544,8 +549,18 @@ describe('GET /mesh at the node limit', () => {
     await applyDatabaseMigrations(knex);
     const fixture = new MeshFixture(knex);
     for (let i = 0; i < 400; i++) {
-      fixture.product(`big-${String(i).padStart(3, '0')}`, 'big');
+      fixture.product(`big-${String(i).padStart(3, '0')}`, 'big', {
+        ports: ['out', 'b'],
+      });
       if (i > 0) fixture.feeds('big-000', `big-${String(i).padStart(3, '0')}`);
+      // A chain through every product: more edges than a graph holds.
+      if (i > 1) {
+        fixture.feeds(
+          `big-${String(i - 1).padStart(3, '0')}`,
+          `big-${String(i).padStart(3, '0')}`,
+          'b',
+        );
+      }
     }
     fixture.product('other', 'other');
     fixture.feeds('big-001', 'other');
@@ -567,7 +582,7 @@ describe('GET /mesh at the node limit', () => {
     await backend?.stop();
   });
 
-  it('answers at most 300 nodes and says it cut', async () => {
+  it('answers at most 300 nodes and 400 edges, and says it cut', async () => {
     const res = await request(backend.server).get(
       '/api/data-products/mesh?expand=domain:default/big',
     );
@@ -579,6 +594,16 @@ describe('GET /mesh at the node limit', () => {
     expect(rest).toMatchObject({ partial: true, count: 102 });
     // The most connected product is among those shown.
     expect(graph.nodes.map(n => n.id)).toContain('dataproduct:default/big-000');
+    // The heaviest edges are kept.
+    expect(graph.edges.length).toBeLessThanOrEqual(400);
+    expect(graph.omittedEdges).toBeGreaterThan(0);
+    expect(
+      graph.edges.find(
+        e =>
+          e.source === 'dataproduct:default/big-000' &&
+          e.target === 'domain:default/big',
+      ),
+    ).toBeDefined();
     // Every edge joins two nodes of the answer.
     const ids = new Set(graph.nodes.map(n => n.id));
     expect(graph.edges.every(e => ids.has(e.source) && ids.has(e.target))).toBe(
