@@ -25,6 +25,7 @@ import {
 } from './columnLineage';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createExploreRouter, ExploreService, ExploreStore } from './explore';
+import { createMeshRouter, MeshService } from './mesh';
 import { createModelCheckRouter } from './models';
 import { createPlansRouter, PlanService } from './plans';
 import {
@@ -263,6 +264,13 @@ export const dataProductsPlugin = createBackendPlugin({
               permissions,
               catalog,
             }),
+          }),
+        );
+        // The mesh view: domains, products and the flows between them.
+        router.use(
+          createMeshRouter({
+            httpAuth,
+            mesh: new MeshService({ knex, catalog, permissions }),
           }),
         );
         // Errors answer with their type and message, never a stack trace,
