@@ -8,7 +8,6 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
-  EXPLORE_FILTER_KEYS,
   type ExploreFacetValue,
   type ExploreFilterKey,
   type ExploreResponse,
@@ -27,11 +26,12 @@ export const catalogEntityReadPermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
-const noFacets = () =>
-  Object.fromEntries(EXPLORE_FILTER_KEYS.map(key => [key, []])) as Record<
-    ExploreFilterKey,
-    ExploreFacetValue[]
-  >;
+const noFacets = (): Record<ExploreFilterKey, ExploreFacetValue[]> => ({
+  domain: [],
+  owner: [],
+  lifecycle: [],
+  type: [],
+});
 
 /**
  * The explorer's pages as the caller may see them. The index does not know

@@ -187,17 +187,19 @@ export class ExploreStore {
     query: ExploreQuery,
     key: ExploreFilterKey,
   ): Promise<ExploreFacetValue[]> {
-    const rows: Array<{ value: string; count: string | number }> =
-      await this.#matching(query, key)
-        .whereNotNull(`n.${key}`)
-        .groupBy(`n.${key}`)
-        .select(`n.${key} as value`)
-        .count({ count: '*' })
-        .orderBy([
-          { column: 'count', order: 'desc' },
-          { column: 'value', order: 'asc' },
-        ])
-        .limit(EXPLORE_MAX_FACET_VALUES);
+    const rows = (await this.#matching(query, key)
+      .whereNotNull(`n.${key}`)
+      .groupBy(`n.${key}`)
+      .select(`n.${key} as value`)
+      .count({ count: '*' })
+      .orderBy([
+        { column: 'count', order: 'desc' },
+        { column: 'value', order: 'asc' },
+      ])
+      .limit(EXPLORE_MAX_FACET_VALUES)) as unknown as Array<{
+      value: string;
+      count: string | number;
+    }>;
     return rows.map(row => ({ value: row.value, count: Number(row.count) }));
   }
 
