@@ -51,6 +51,12 @@ import {
 } from './lib/relations';
 import { DataProductsConsumersClient } from './api/DataProductsConsumersClient';
 import { dataProductsQualityApiRef } from './api/DataProductsQualityApi';
+import {
+  DataProductsMeshClient,
+  dataProductsMeshApiRef,
+} from './api/DataProductsMeshApi';
+import { dataProductsExplorerApiRef } from './api/DataProductsExplorerApi';
+import { DataProductsExplorerClient } from './api/DataProductsExplorerClient';
 import { DataProductsQualityClient } from './api/DataProductsQualityClient';
 import { dataProductsConsumersApiRef } from './api/DataProductsConsumersApi';
 import { myAccessRouteRef, rootRouteRef } from './routes';
@@ -337,6 +343,30 @@ const dataProductsQualityApi = ApiBlueprint.make({
     }),
 });
 
+/** The client of the explorer's pages of data products. */
+const dataProductsExplorerApi = ApiBlueprint.make({
+  name: 'explorer',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsExplorerApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsExplorerClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The client of the mesh view's graph and search. */
+const dataProductsMeshApi = ApiBlueprint.make({
+  name: 'mesh',
+  params: defineParams =>
+    defineParams({
+      api: dataProductsMeshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsMeshClient({ discoveryApi, fetchApi }),
+    }),
+});
+
 /** The checks of each build: each rule's latest result and last 30 builds on OutputPort pages, each port's outcome on DataProduct pages. */
 const qualityCard = EntityCardBlueprint.make({
   name: 'quality',
@@ -425,6 +455,8 @@ const dataProductsPlugin: OverridableFrontendPlugin<{
     dataProductsAccessApi,
     dataProductsFreshnessApi,
     dataProductsQualityApi,
+    dataProductsMeshApi,
+    dataProductsExplorerApi,
     dataProductsLifecycleApi,
     dataProductPlansApi,
     dataProductsPage,

@@ -59,6 +59,8 @@ describe('legacy frontend system exports', () => {
       'plugin.data-products.freshness',
       'plugin.data-products.quality',
       'plugin.data-products.consumers',
+      'plugin.data-products.explorer',
+      'plugin.data-products.mesh',
     ]);
     expect(DataProductsPage).toBeDefined();
     expect(MyAccessPage).toBeDefined();

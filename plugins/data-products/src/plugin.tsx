@@ -22,6 +22,12 @@ import { dataProductsQualityApiRef } from './api/DataProductsQualityApi';
 import { DataProductsQualityClient } from './api/DataProductsQualityClient';
 import { dataProductsConsumersApiRef } from './api/DataProductsConsumersApi';
 import { DataProductsConsumersClient } from './api/DataProductsConsumersClient';
+import { dataProductsExplorerApiRef } from './api/DataProductsExplorerApi';
+import { DataProductsExplorerClient } from './api/DataProductsExplorerClient';
+import {
+  DataProductsMeshClient,
+  dataProductsMeshApiRef,
+} from './api/DataProductsMeshApi';
 import { myAccessRouteRef, rootRouteRef } from './routes';
 
 /** The data products plugin for apps on the legacy frontend system. */
@@ -63,6 +69,18 @@ export const dataProductsPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new DataProductsConsumersClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: dataProductsExplorerApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsExplorerClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: dataProductsMeshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataProductsMeshClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: rootRouteRef, myAccess: myAccessRouteRef },

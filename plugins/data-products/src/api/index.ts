@@ -16,3 +16,11 @@ export { DataProductsFreshnessClient } from './DataProductsFreshnessClient';
 export { dataProductsConsumersApiRef } from './DataProductsConsumersApi';
 export type { DataProductsConsumersApi } from './DataProductsConsumersApi';
 export { DataProductsConsumersClient } from './DataProductsConsumersClient';
+export { dataProductsExplorerApiRef } from './DataProductsExplorerApi';
+export type { DataProductsExplorerApi } from './DataProductsExplorerApi';
+export { DataProductsExplorerClient } from './DataProductsExplorerClient';
+export {
+  dataProductsMeshApiRef,
+  DataProductsMeshClient,
+} from './DataProductsMeshApi';
+export type { DataProductsMeshApi } from './DataProductsMeshApi';

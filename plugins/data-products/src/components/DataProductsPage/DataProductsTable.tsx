@@ -1,146 +1,118 @@
-import {
-  Entity,
-  RELATION_DEPENDENCY_OF,
-  RELATION_HAS_PART,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { Table, TableColumn } from '@backstage/core-components';
-import {
-  EntityRefLink,
-  getEntityRelations,
-} from '@backstage/plugin-catalog-react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
-  DataProductEntityV1alpha1,
-  OutputPortEntityV1alpha1,
+  ExploreProduct,
+  ExploreSortKey,
+  ExploreSortOrder,
   PortQualitySummary,
   ProductFreshness,
 } from '@dataproducts/plugin-data-products-common';
-import FormControl from '@material-ui/core/FormControl';
-import Grid from '@material-ui/core/Grid';
-import InputLabel from '@material-ui/core/InputLabel';
-import NativeSelect from '@material-ui/core/NativeSelect';
-import TextField from '@material-ui/core/TextField';
-import { useMemo, useState } from 'react';
-import { useEntityTitles } from '../../lib/entityTitles';
-import { ownerRef, portTypeLabel } from '../../lib/relations';
+import { makeStyles } from '@material-ui/core/styles';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import Typography from '@material-ui/core/Typography';
+import {
+  forwardRef,
+  type HTMLAttributes,
+  type ReactNode,
+  useEffect,
+  useState,
+} from 'react';
+import { FixedSizeList, type ListChildComponentProps } from 'react-window';
+import { portTypeLabel } from '../../lib/relations';
 import { FreshnessChip } from '../FreshnessChip';
 import { QualityChip } from '../QualityChip';
 
-/** One data product in the explorer, with its ports and how many entities consume it. */
-export interface ProductRow {
-  id: string;
-  product: DataProductEntityV1alpha1;
-  ports: OutputPortEntityV1alpha1[];
-  consumers: number;
-  owner: string;
-  domain: string;
+/** One data product in the explorer, with its chips once the backend answered. */
+export interface ProductRow extends ExploreProduct {
   /** How fresh its ports are; absent until (or unless) the backend answered. */
   freshness?: ProductFreshness;
   /** The latest checked build of each of its ports; absent until (or unless) the backend answered. */
   quality?: PortQualitySummary[];
 }
 
-/** Joins products with their ports and counts distinct consumers of each product's ports. */
-export function toProductRows(entities: Entity[]): ProductRow[] {
-  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
-  return entities
-    .filter(e => e.kind === 'DataProduct')
-    .map(e => {
-      const product = e as DataProductEntityV1alpha1;
-      const ports = getEntityRelations(product, RELATION_HAS_PART, {
-        kind: 'OutputPort',
-      })
-        .map(ref => byRef.get(stringifyEntityRef(ref)))
-        .filter((p): p is OutputPortEntityV1alpha1 => Boolean(p));
-      const consumers = new Set(
-        ports.flatMap(p =>
-          getEntityRelations(p, RELATION_DEPENDENCY_OF).map(ref =>
-            stringifyEntityRef(ref),
-          ),
-        ),
-      );
-      return {
-        id: stringifyEntityRef(product),
-        product,
-        ports,
-        consumers: consumers.size,
-        owner: ownerRef(product) ?? '',
-        domain: product.spec.domain ?? '',
-      };
-    })
-    .sort((a, b) =>
-      (a.product.metadata.title ?? a.product.metadata.name).localeCompare(
-        b.product.metadata.title ?? b.product.metadata.name,
-      ),
-    );
+/** The height of a row: two lines of output ports fit. */
+export const ROW_HEIGHT = 60;
+/** Rows before the end of what is loaded at which the next page is asked for. */
+const LOAD_AHEAD = 15;
+
+interface Column {
+  title: string;
+  /** The key the column sorts by; columns without one do not sort. */
+  sort?: ExploreSortKey;
+  width: string;
+  align?: 'right';
+  render: (row: ProductRow) => ReactNode;
 }
 
-type FilterKey = 'domain' | 'type' | 'owner' | 'lifecycle';
+const dash = '—';
 
-/** The entity ref of a product's domain, whose title the Domain filter shows. */
-const domainRef = (domain: string) =>
-  domain.includes(':') ? domain : `domain:default/${domain}`;
-
-const FILTERS: Array<{
-  key: FilterKey;
-  label: string;
-  value: (r: ProductRow) => string;
-  /** The entity ref a value names, for filters that show titles instead of refs. */
-  ref?: (value: string) => string;
-}> = [
-  { key: 'domain', label: 'Domain', value: r => r.domain, ref: domainRef },
-  { key: 'type', label: 'Type', value: r => r.product.spec.type },
-  { key: 'owner', label: 'Owner', value: r => r.owner, ref: v => v },
-  {
-    key: 'lifecycle',
-    label: 'Lifecycle',
-    value: r => r.product.spec.lifecycle,
-  },
-];
-
-const columns: TableColumn<ProductRow>[] = [
+const COLUMNS: Column[] = [
   {
     title: 'Data product',
-    render: row => <EntityRefLink entityRef={row.product} />,
+    sort: 'name',
+    width: 'minmax(160px, 2fr)',
+    render: row => (
+      <EntityRefLink entityRef={row.ref} title={row.title ?? row.name} />
+    ),
   },
   {
     title: 'Domain',
-    field: 'domain',
+    sort: 'domain',
+    width: 'minmax(90px, 1fr)',
     render: row =>
       row.domain ? (
-        <EntityRefLink entityRef={domainRef(row.domain)} defaultKind="domain" />
+        <EntityRefLink entityRef={row.domain} defaultKind="domain" />
       ) : (
-        '—'
+        dash
       ),
   },
-  { title: 'Type', render: row => row.product.spec.type },
+  {
+    title: 'Type',
+    sort: 'type',
+    width: 'minmax(90px, 1fr)',
+    render: row => row.type ?? dash,
+  },
   {
     title: 'Owner',
+    sort: 'owner',
+    width: 'minmax(90px, 1fr)',
     render: row =>
       row.owner ? (
         <EntityRefLink entityRef={row.owner} defaultKind="group" />
       ) : (
-        '—'
+        dash
       ),
   },
-  { title: 'Lifecycle', render: row => row.product.spec.lifecycle },
+  {
+    title: 'Lifecycle',
+    sort: 'lifecycle',
+    width: 'minmax(80px, 0.8fr)',
+    render: row => row.lifecycle ?? dash,
+  },
   {
     title: 'Output ports',
+    width: 'minmax(140px, 2fr)',
     render: row => (
       <>
         {row.ports.map((port, i) => (
-          <span key={stringifyEntityRef(port)}>
+          <span key={port.ref}>
             {i > 0 && ', '}
-            <EntityRefLink entityRef={port} title={port.spec.name} /> (
-            {portTypeLabel(port.spec.type)})
+            <EntityRefLink entityRef={port.ref} title={port.name} /> (
+            {portTypeLabel(port.type)})
           </span>
         ))}
       </>
     ),
   },
-  { title: 'Consumers', field: 'consumers', type: 'numeric' },
+  {
+    title: 'Consumers',
+    sort: 'consumers',
+    width: 'minmax(70px, 0.7fr)',
+    align: 'right',
+    render: row => row.consumers,
+  },
   {
     title: 'Freshness',
+    width: 'minmax(80px, 0.8fr)',
     render: row =>
       row.freshness ? (
         <FreshnessChip
@@ -152,118 +124,210 @@ const columns: TableColumn<ProductRow>[] = [
           }}
         />
       ) : (
-        '—'
+        dash
       ),
   },
   {
     title: 'Quality',
+    width: 'minmax(80px, 0.8fr)',
     render: row =>
-      row.quality?.length ? <QualityChip ports={row.quality} /> : '—',
+      row.quality?.length ? <QualityChip ports={row.quality} /> : dash,
   },
 ];
 
-function matchesText(row: ProductRow, text: string): boolean {
-  if (!text) return true;
-  const haystack = [
-    row.product.metadata.name,
-    row.product.metadata.title,
-    row.product.metadata.description,
-    ...(row.product.metadata.tags ?? []),
-    ...row.ports.map(p => p.spec.name),
-    ...row.ports.flatMap(p => (p.spec.columns ?? []).map(c => c.name)),
-  ]
-    .filter(Boolean)
-    .join(' ')
-    .toLocaleLowerCase('en-US');
-  return text
-    .toLocaleLowerCase('en-US')
-    .split(/\s+/)
-    .filter(Boolean)
-    .every(word => haystack.includes(word));
+const GRID = COLUMNS.map(column => column.width).join(' ');
+
+const useStyles = makeStyles(theme => ({
+  row: {
+    display: 'grid',
+    gridTemplateColumns: GRID,
+    alignItems: 'center',
+    boxSizing: 'border-box',
+    borderBottom: `1px solid ${theme.palette.divider}`,
+  },
+  header: {
+    fontWeight: theme.typography.fontWeightBold as number,
+    color: theme.palette.text.primary,
+  },
+  cell: {
+    padding: theme.spacing(0.5, 1),
+    overflow: 'hidden',
+    // Two lines at most: a product with many ports shows the first ones.
+    display: '-webkit-box',
+    WebkitLineClamp: 2,
+    WebkitBoxOrient: 'vertical',
+    wordBreak: 'break-word',
+    ...theme.typography.body2,
+  },
+  right: {
+    textAlign: 'right',
+  },
+  message: {
+    padding: theme.spacing(2),
+  },
+}));
+
+/** The height the list may take: the window's, less the page above it, but never under six rows. */
+function useListHeight(): number {
+  const [height, setHeight] = useState(() => window.innerHeight);
+  useEffect(() => {
+    const onResize = () => setHeight(window.innerHeight);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return Math.max(ROW_HEIGHT * 6, height - 320);
 }
 
-/** Every data product, filterable by domain, type, owner and lifecycle, with a text search. */
-export function DataProductsTable(props: { rows: ProductRow[] }) {
-  const { rows } = props;
-  const [text, setText] = useState('');
-  const [filters, setFilters] = useState<Record<FilterKey, string>>({
-    domain: '',
-    type: '',
-    owner: '',
-    lifecycle: '',
-  });
+/** The scrolling body of the table, a row group for assistive technology. */
+const RowGroup = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(
+  (props, ref) => (
+    <div
+      ref={ref}
+      role="rowgroup"
+      data-testid="data-products-rows"
+      {...props}
+    />
+  ),
+);
 
-  const options = useMemo(
-    () =>
-      Object.fromEntries(
-        FILTERS.map(f => [
-          f.key,
-          [...new Set(rows.map(f.value).filter(Boolean))].sort(),
-        ]),
-      ) as Record<FilterKey, string[]>,
-    [rows],
-  );
+interface RowData {
+  rows: ProductRow[];
+  classes: ReturnType<typeof useStyles>;
+  loadError?: Error;
+}
 
-  const titles = useEntityTitles(
-    FILTERS.flatMap(f =>
-      f.ref ? options[f.key].map(option => f.ref!(option)) : [],
-    ),
+/** One row of the list, or the last row while (or why not) the next page loads. */
+function ProductRowView({
+  index,
+  style,
+  data,
+}: ListChildComponentProps<RowData>) {
+  const { rows, classes, loadError } = data;
+  const row = rows[index];
+  if (!row) {
+    return (
+      <div style={style} role="row" className={classes.row}>
+        <Typography
+          role="cell"
+          variant="body2"
+          color="textSecondary"
+          className={classes.message}
+        >
+          {loadError
+            ? `Could not load more data products: ${loadError.message}`
+            : 'Loading more data products…'}
+        </Typography>
+      </div>
+    );
+  }
+  return (
+    <div
+      style={style}
+      role="row"
+      aria-rowindex={index + 2}
+      className={classes.row}
+    >
+      {COLUMNS.map(column => (
+        <div
+          key={column.title}
+          role="cell"
+          className={`${classes.cell} ${
+            column.align === 'right' ? classes.right : ''
+          }`}
+        >
+          {column.render(row)}
+        </div>
+      ))}
+    </div>
   );
-  const optionLabel = (filter: (typeof FILTERS)[number], option: string) =>
-    (filter.ref && titles.get(filter.ref(option))) || option;
+}
 
-  const visible = rows.filter(
-    row =>
-      FILTERS.every(f => !filters[f.key] || f.value(row) === filters[f.key]) &&
-      matchesText(row, text),
-  );
+/**
+ * The explorer's table: a header that sorts, and only the rows in view
+ * rendered (react-window), so that thousands of loaded products scroll as
+ * lightly as fifty. Scrolling near the end of what is loaded asks for the
+ * next page.
+ */
+export function DataProductsTable(props: {
+  rows: ProductRow[];
+  sort: ExploreSortKey;
+  order: ExploreSortOrder;
+  onSort: (sort: ExploreSortKey, order: ExploreSortOrder) => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+  /** Why the last page could not be loaded. */
+  loadError?: Error;
+  /** What the body says when there are no rows. */
+  emptyContent?: ReactNode;
+}) {
+  const { rows, sort, order, onSort, hasMore, onLoadMore } = props;
+  const classes = useStyles();
+  const maxHeight = useListHeight();
+  const itemCount = rows.length + (hasMore ? 1 : 0);
 
   return (
-    <Grid container spacing={2}>
-      <Grid item xs={12} md={4}>
-        <TextField
-          id="data-products-search"
-          label="Search"
-          placeholder="Name, description, tag, port or column"
-          value={text}
-          onChange={e => setText(e.target.value)}
-          fullWidth
-        />
-      </Grid>
-      {FILTERS.map(f => (
-        <Grid item xs={6} md={2} key={f.key}>
-          <FormControl fullWidth>
-            <InputLabel shrink htmlFor={`data-products-filter-${f.key}`}>
-              {f.label}
-            </InputLabel>
-            <NativeSelect
-              id={`data-products-filter-${f.key}`}
-              value={filters[f.key]}
-              onChange={e =>
-                setFilters(current => ({ ...current, [f.key]: e.target.value }))
+    <div role="table" aria-label="Data products">
+      <div role="rowgroup">
+        <div role="row" aria-rowindex={1} className={classes.row}>
+          {COLUMNS.map(column => (
+            <div
+              key={column.title}
+              role="columnheader"
+              aria-sort={
+                column.sort === sort
+                  ? `${order === 'asc' ? 'ascending' : 'descending'}`
+                  : undefined
               }
+              className={`${classes.cell} ${classes.header} ${
+                column.align === 'right' ? classes.right : ''
+              }`}
             >
-              <option value="">All</option>
-              {options[f.key].map(option => (
-                <option key={option} value={option}>
-                  {optionLabel(f, option)}
-                </option>
-              ))}
-            </NativeSelect>
-          </FormControl>
-        </Grid>
-      ))}
-      <Grid item xs={12}>
-        <Table<ProductRow>
-          title={`Data products (${visible.length})`}
-          columns={columns}
-          data={visible}
-          options={{ paging: false, search: false, padding: 'dense' }}
-          emptyContent={
-            <div style={{ padding: 16 }}>No data product matches.</div>
-          }
-        />
-      </Grid>
-    </Grid>
+              {column.sort ? (
+                <TableSortLabel
+                  active={column.sort === sort}
+                  direction={column.sort === sort ? order : 'asc'}
+                  onClick={() =>
+                    onSort(
+                      column.sort!,
+                      column.sort === sort && order === 'asc' ? 'desc' : 'asc',
+                    )
+                  }
+                >
+                  {column.title}
+                </TableSortLabel>
+              ) : (
+                column.title
+              )}
+            </div>
+          ))}
+        </div>
+      </div>
+      {itemCount === 0 ? (
+        <div className={classes.message}>{props.emptyContent}</div>
+      ) : (
+        <FixedSizeList
+          height={Math.min(maxHeight, itemCount * ROW_HEIGHT)}
+          width="100%"
+          itemCount={itemCount}
+          itemSize={ROW_HEIGHT}
+          overscanCount={5}
+          outerElementType={RowGroup}
+          itemData={{ rows, classes, loadError: props.loadError }}
+          onItemsRendered={({ visibleStopIndex }) => {
+            if (
+              hasMore &&
+              !props.loadingMore &&
+              !props.loadError &&
+              visibleStopIndex >= rows.length - LOAD_AHEAD
+            ) {
+              onLoadMore();
+            }
+          }}
+        >
+          {ProductRowView}
+        </FixedSizeList>
+      )}
+    </div>
   );
 }
