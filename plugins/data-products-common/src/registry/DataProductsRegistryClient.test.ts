@@ -94,6 +94,41 @@ describe('DataProductsRegistryClient', () => {
     });
   });
 
+  it('reads the snapshot with its cursor, and the changes after a cursor', async () => {
+    answer = { status: 200, body: { items: [item], cursor: 7 } };
+    await expect(client().getSnapshot({ token: 'abc' })).resolves.toEqual({
+      items: [item],
+      cursor: 7,
+    });
+    expect(received.url).toBe('/api/data-products/registry/products');
+
+    const page = {
+      changes: [
+        {
+          id: 8,
+          name: 'sales-crm-customers',
+          op: 'upsert',
+          changedAt: '2026-01-02T03:04:05.678Z',
+        },
+      ],
+      items: [item],
+      cursor: 8,
+      more: false,
+      stale: false,
+    };
+    answer = { status: 200, body: page };
+    await expect(
+      client().getChanges({ after: 7, limit: 50 }, { token: 'abc' }),
+    ).resolves.toEqual(page);
+    expect(received).toMatchObject({
+      method: 'GET',
+      url: '/api/data-products/registry/changes?after=7&limit=50',
+      authorization: 'Bearer abc',
+    });
+    await client().getChanges({ after: 0 });
+    expect(received.url).toBe('/api/data-products/registry/changes?after=0');
+  });
+
   it('sends no Authorization header without a token', async () => {
     answer = { status: 200, body: item };
     await expect(client().getProduct('sales-crm-customers')).resolves.toEqual(
