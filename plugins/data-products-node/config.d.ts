@@ -88,6 +88,34 @@ export interface Config {
         environment?: string;
       };
     };
+    /**
+     * The self-service registry's change feed and how the catalog follows
+     * it. See docs/architecture.md.
+     */
+    registry?: {
+      /** How the catalog module's entity provider follows the change feed. */
+      catalogSync?: {
+        /**
+         * When each replica reads the change feed without an event (always
+         * local to the replica): a Backstage task schedule, e.g.
+         * `{ frequency: { seconds: 15 }, timeout: { minutes: 2 } }` (the
+         * default).
+         */
+        schedule?: {
+          frequency: string | HumanDurationConfig | { cron: string };
+          timeout: string | HumanDurationConfig;
+          initialDelay?: string | HumanDurationConfig;
+        };
+      };
+      changes?: {
+        /**
+         * How long the change feed keeps a change: an ISO 8601 duration, a
+         * string such as `1d`, or an object such as `{ days: 1 }` (the
+         * default); at least 1 minute.
+         */
+        retention?: string | HumanDurationConfig;
+      };
+    };
     /** Access requests (the data-products backend plugin). */
     access?: {
       /** The task that ends access at its end date and sends reminders. */
