@@ -3,28 +3,15 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  createPermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   type ExploreFacetValue,
   type ExploreFilterKey,
   type ExploreResponse,
 } from '@dataproducts/plugin-data-products-common';
+import { catalogEntityReadPermission } from '../meshIndex/catalogEntityReadPermission';
 import type { ExploreStore } from './ExploreStore';
 import type { ExploreQuery } from './parseExploreQuery';
-
-/**
- * The catalog's own read permission (`catalogEntityReadPermission` of
- * `@backstage/plugin-catalog-common/alpha`), spelled out with the same name,
- * attributes and resource type, which is what policies match on.
- */
-export const catalogEntityReadPermission = createPermission({
-  name: 'catalog.entity.read',
-  attributes: { action: 'read' },
-  resourceType: 'catalog-entity',
-});
 
 const noFacets = (): Record<ExploreFilterKey, ExploreFacetValue[]> => ({
   domain: [],
