@@ -20,10 +20,13 @@ import {
 import { dataProductsColumnLineageApiRef } from '../../api/DataProductsColumnLineageApi';
 import { dataProductsExplorerApiRef } from '../../api/DataProductsExplorerApi';
 import {
+  type DataProductsMeshApi,
+  dataProductsMeshApiRef,
+} from '../../api/DataProductsMeshApi';
+import {
   type DataProductsQualityApi,
   dataProductsQualityApiRef,
 } from '../../api/DataProductsQualityApi';
-import { marketingLineage } from '../../__testUtils__/fixtures';
 import {
   crmFreshness,
   mockFreshnessApi,
@@ -65,6 +68,7 @@ function renderPage(
     api?: ReturnType<typeof mockDataProductsApi>;
     freshnessApi?: DataProductsFreshnessApi;
     qualityApi?: DataProductsQualityApi;
+    meshApi?: DataProductsMeshApi;
   } = {},
 ) {
   const explorer = fakeExplorerApi(products);
@@ -78,6 +82,9 @@ function renderPage(
         ? [[dataProductsQualityApiRef, options.qualityApi] as const]
         : []),
       [dataProductsColumnLineageApiRef, mockColumnLineageApi()],
+      ...(options.meshApi
+        ? [[dataProductsMeshApiRef, options.meshApi] as const]
+        : []),
     ],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });
@@ -329,15 +336,28 @@ describe('DataProductsPage', () => {
     );
   });
 
-  it('shows the mesh-wide lineage', async () => {
-    const api = mockDataProductsApi({
-      getLineage: jest.fn(async () => marketingLineage),
+  it('shows the mesh view of domains in its tab', async () => {
+    const getMesh = jest.fn(async () => ({
+      nodes: [
+        {
+          id: 'domain:default/sales',
+          kind: 'domain' as const,
+          title: 'sales',
+          group: 'domain:default/sales',
+          count: 2,
+        },
+      ],
+      edges: [],
+      expanded: [],
+      limit: 300,
+      truncated: false,
+      omittedEdges: 0,
+    }));
+    renderPage(demoProducts, {
+      meshApi: { getMesh, searchMesh: async () => ({ matches: [] }) },
     });
-    renderPage(demoProducts, { api });
     fireEvent.click(await screen.findByText('Mesh lineage'));
-    expect(
-      await screen.findByText('sources.crm_customers'),
-    ).toBeInTheDocument();
-    expect(api.getLineage).toHaveBeenCalledWith({});
+    expect(await screen.findByText('2 products')).toBeInTheDocument();
+    expect(getMesh).toHaveBeenCalledWith({ expand: [] });
   });
 });
