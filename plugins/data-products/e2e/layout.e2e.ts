@@ -43,10 +43,11 @@ for (const width of [1400, 1920]) {
       await open(page, '/data-products');
       const explorer = page
         .locator('.MuiPaper-root')
-        .filter({ has: page.getByText(/^Data products \(\d+\)$/) })
+        .filter({ has: page.getByText(/^[\d,]+ data products?$/) })
         .first();
       await expect(explorer.getByText('Marketing Customer 360')).toBeVisible();
       await expectColumnInside(explorer, 'Consumers');
+      await expectColumnInside(explorer, 'Quality');
       await screenshot(page, `layout-data-products-${width}`);
     } finally {
       await page.close();

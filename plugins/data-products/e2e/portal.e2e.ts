@@ -151,7 +151,9 @@ test('the data products page lists every product and filters by domain', async (
     ).toBeVisible();
   }
   await screenshot(page, 'data-products-page');
-  await page.locator('#data-products-filter-domain').selectOption('domain:default/sales');
+  await page
+    .locator('#data-products-filter-domain')
+    .selectOption('domain:default/sales');
   // the two Sales products of the demo, and those other browser tests made
   await expect(page.getByText(/^[\d,]+ data products?$/)).toBeVisible();
   await expect(
@@ -163,7 +165,9 @@ test('the data products page lists every product and filters by domain', async (
   await expect(
     page.getByRole('link', { name: 'Sales ERP Orders', exact: true }),
   ).toBeVisible();
-  await page.locator('#data-products-filter-domain').selectOption('domain:default/marketing');
+  await page
+    .locator('#data-products-filter-domain')
+    .selectOption('domain:default/marketing');
   // Marketing Order Stats (below) joins it once the template ran.
   await expect(page.getByText(/^[12] data products?$/)).toBeVisible();
   await expect(

@@ -65,9 +65,10 @@ test("the product page and the explorer show the product's freshness", async () 
   ).toBeVisible();
   await open(sales, '/data-products', 'ana.sales');
   await expect(
-    rowWith(sales.locator('table'), 'Sales CRM Customers').getByLabel(
-      'Freshness: fresh',
-    ),
+    sales
+      .getByRole('row')
+      .filter({ hasText: 'Sales CRM Customers' })
+      .getByLabel('Freshness: fresh'),
   ).toBeVisible();
 });
 
