@@ -99,7 +99,7 @@ export interface ExploreProduct {
   lifecycle?: string;
   tags: string[];
   ports: ExplorePort[];
-  /** How many distinct entities read one of its ports. */
+  /** How many distinct data products read one of its ports. */
   consumers: number;
 }
 

@@ -125,11 +125,18 @@ export class ExploreStore {
     return builder;
   }
 
-  /** Distinct readers of each product's ports, over `feeds` edges from its ports. */
+  /**
+   * Each product's consumers: the distinct data products its ports feed.
+   * Other readers of a port (a Component that depends on it) are not
+   * counted. Refs are lowercased, so a product's ref starts with the
+   * lowercased kind.
+   */
   #consumerCounts() {
     return this.#knex(`${NODES} as p`)
       .join(`${EDGES} as e`, function onPort() {
-        this.on('e.source', '=', 'p.ref').andOnVal('e.type', '=', 'feeds');
+        this.on('e.source', '=', 'p.ref')
+          .andOnVal('e.type', '=', 'feeds')
+          .andOnVal('e.target', 'like', `${DATA_PRODUCT_KIND.toLowerCase()}:%`);
       })
       .where('p.kind', OUTPUT_PORT_KIND)
       .whereNotNull('p.product')

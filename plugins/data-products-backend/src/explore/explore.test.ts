@@ -248,7 +248,7 @@ describe('GET /explore', () => {
     });
   });
 
-  it('counts a reader of two of the same product’s ports once', async () => {
+  it('counts a product reading two of the same product’s ports once, and only products', async () => {
     await insertMeshProducts(knex, [
       { name: 'reader' },
       { name: 'other-reader' },
@@ -263,6 +263,13 @@ describe('GET /explore', () => {
       target: 'dataproduct:default/reader',
       type: 'feeds',
       declared_by: 'dataproduct:default/reader',
+    });
+    // A Component that reads a port is a reader, not a consuming product.
+    await knex('data_product_mesh_edges').insert({
+      source: 'outputport:default/source-one',
+      target: 'component:default/dashboard',
+      type: 'feeds',
+      declared_by: 'component:default/dashboard',
     });
     const page = await explore('sort=consumers&order=desc&limit=1');
     expect(page.items.map(i => [i.name, i.consumers])).toEqual([['source', 2]]);
