@@ -31,7 +31,20 @@ const COMMANDS = {
   seed: seedCommand,
   demo: { summary: "run the e-commerce scenario through the running portal's REST API" },
   e2e: { summary: 'browser test in headless Chromium against a fresh portal (optionally only the given spec files, e.g. lifecycle.e2e.ts)', positionals: '[spec...]' },
-  bench: { summary: 'run a benchmark from bench/ (e.g. "materialize")', positionals: '<name>' },
+  bench: {
+    summary: 'run a benchmark from bench/ (e.g. "materialize"); "scale" takes the options below',
+    positionals: '<name>',
+    options: {
+      products: { type: 'string', valueName: 'N', description: 'scale: the mesh size (required)' },
+      write: { type: 'boolean', description: "scale: replace N's table in docs/performance.md" },
+      screenshots: { type: 'string', valueName: 'DIR', description: 'scale: save a screenshot of the mesh view to DIR' },
+      seed: { type: 'string', valueName: 'S', description: 'scale: the mesh generator seed (default 42)' },
+      'idle-seconds': { type: 'string', valueName: 'S', description: 'scale: how long idle CPU is measured (default 60)' },
+      concurrency: { type: 'string', valueName: 'C', description: 'scale: registrations in flight (default 8)' },
+      'template-runs': { type: 'string', valueName: 'R', description: 'scale: sequential template runs timed (default 10)' },
+      'ingest-minutes': { type: 'string', valueName: 'M', description: 'scale: the bound of each ingest (default 5 + N/1000)' },
+    },
+  },
   help: { summary: 'this text, or the help of one command', positionals: '[command]' },
 };
 

@@ -26,7 +26,7 @@ function newestMtime(dir) {
 }
 
 /** Builds the frontend when its sources (or a frontend plugin's) changed since the last build. */
-async function ensureAppBuilt() {
+export async function ensureAppBuilt() {
   const built = path.join(ROOT, 'packages/app/dist/index.html');
   const sources = [
     path.join(ROOT, 'packages/app'),
