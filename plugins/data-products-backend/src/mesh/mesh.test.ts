@@ -57,13 +57,13 @@ const catalogReadDecisions = createServiceFactory({
       requests: Array<{ permission: { name: string } }>,
       options?: { credentials: BackstageCredentials },
     ) =>
-      requests.map(request => {
+      requests.map(item => {
         const principal = options?.credentials.principal as
           | { userEntityRef?: string }
           | undefined;
         return {
           result:
-            request.permission.name === catalogEntityReadPermission.name &&
+            item.permission.name === catalogEntityReadPermission.name &&
             principal?.userEntityRef === RESTRICTED
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
