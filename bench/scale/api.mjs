@@ -7,7 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export function percentile(values, p) {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return sorted[
+    Math.min(
+      sorted.length - 1,
+      Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
+    )
+  ];
 }
 
 /**
@@ -16,7 +21,11 @@ export function percentile(values, p) {
  * Resolves with the count registered, the failures (the first messages) and
  * the seconds it took.
  */
-export async function registerAll(portal, registrations, { concurrency, deadline, log }) {
+export async function registerAll(
+  portal,
+  registrations,
+  { concurrency, deadline, log },
+) {
   const started = performance.now();
   let next = 0;
   let done = 0;
@@ -28,18 +37,28 @@ export async function registerAll(portal, registrations, { concurrency, deadline
       const registration = registrations[next++];
       const name = registration.product.metadata.name;
       try {
-        const { ms } = await portal.request('PUT', `/api/data-products/registry/products/${encodeURIComponent(name)}`, {
-          body: registration,
-        });
+        const { ms } = await portal.request(
+          'PUT',
+          `/api/data-products/registry/products/${encodeURIComponent(name)}`,
+          {
+            body: registration,
+          },
+        );
         latencies.push(ms);
         done++;
       } catch (error) {
         failures.push(`${name}: ${error.message}`);
-        if (failures.length === 1) log?.(`  registration failed: ${error.message}`);
+        if (failures.length === 1)
+          log?.(`  registration failed: ${error.message}`);
       }
       if (performance.now() - lastReport > 15_000) {
         lastReport = performance.now();
-        log?.(`  ${done} of ${registrations.length} registered (${((lastReport - started) / 1000).toFixed(0)} s)`);
+        log?.(
+          `  ${done} of ${registrations.length} registered (${(
+            (lastReport - started) /
+            1000
+          ).toFixed(0)} s)`,
+        );
       }
     }
   };
@@ -58,43 +77,89 @@ export async function registerAll(portal, registrations, { concurrency, deadline
  * does after provisioning).
  */
 export async function timeRegistrations(portal, mesh, count) {
-  const template = mesh.registrations.find(r => r.product.spec.type !== 'source-aligned');
+  const template = mesh.registrations.find(
+    r => r.product.spec.type !== 'source-aligned',
+  );
   const hub = mesh.hubs[0];
   const times = [];
   for (let i = 0; i < count; i++) {
     const name = `bench-register-${String(i + 1).padStart(2, '0')}`;
     const product = structuredClone(template.product);
-    product.metadata = { ...product.metadata, name, title: `Bench Register ${i + 1}` };
+    product.metadata = {
+      ...product.metadata,
+      name,
+      title: `Bench Register ${i + 1}`,
+    };
     product.spec.schema = name.replace(/-/g, '_');
     product.spec.inputs = [`outputport:default/${hub.entity}`];
     const port = structuredClone(template.ports[0]);
-    port.metadata = { ...port.metadata, name: `${name}-${port.spec.name.replace(/_/g, '-')}` };
+    port.metadata = {
+      ...port.metadata,
+      name: `${name}-${port.spec.name.replace(/_/g, '-')}`,
+    };
     port.spec.dataProduct = name;
     port.spec.model = `SELECT i1.*\nFROM {{ source('${hub.product}', '${hub.port}') }} AS i1`;
-    const { ms } = await portal.request('PUT', `/api/data-products/registry/products/${name}`, {
-      body: { product, ports: [port] },
-    });
+    const { ms } = await portal.request(
+      'PUT',
+      `/api/data-products/registry/products/${name}`,
+      {
+        body: { product, ports: [port] },
+      },
+    );
     times.push(ms);
   }
-  return { p50: percentile(times, 50), p95: percentile(times, 95), count: times.length };
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    count: times.length,
+  };
 }
 
 /** The demo's CRM customers table, as a person fills the source-table template for it. */
 const CRM_COLUMNS = [
-  { name: 'id', type: 'INTEGER', description: 'Unique identifier for the customer.', primaryKey: true },
-  { name: 'first_name', type: 'VARCHAR(50)', description: "The customer's first name." },
-  { name: 'last_name', type: 'VARCHAR(50)', description: "The customer's last name." },
-  { name: 'email', type: 'VARCHAR(100)', description: "The customer's email address." },
-  { name: 'signup_date', type: 'DATE', description: 'The day the customer signed up.' },
+  {
+    name: 'id',
+    type: 'INTEGER',
+    description: 'Unique identifier for the customer.',
+    primaryKey: true,
+  },
+  {
+    name: 'first_name',
+    type: 'VARCHAR(50)',
+    description: "The customer's first name.",
+  },
+  {
+    name: 'last_name',
+    type: 'VARCHAR(50)',
+    description: "The customer's last name.",
+  },
+  {
+    name: 'email',
+    type: 'VARCHAR(100)',
+    description: "The customer's email address.",
+  },
+  {
+    name: 'signup_date',
+    type: 'DATE',
+    description: 'The day the customer signed up.',
+  },
 ];
 
 /** Runs one scaffolder task to its end; resolves with its status. */
 async function runTask(portal, body, timeoutMs) {
-  const { body: task } = await portal.request('POST', '/api/scaffolder/v2/tasks', { body });
+  const { body: task } = await portal.request(
+    'POST',
+    '/api/scaffolder/v2/tasks',
+    { body },
+  );
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const { body: state } = await portal.request('GET', `/api/scaffolder/v2/tasks/${task.id}`);
-    if (['completed', 'failed', 'cancelled'].includes(state.status)) return state.status;
+    const { body: state } = await portal.request(
+      'GET',
+      `/api/scaffolder/v2/tasks/${task.id}`,
+    );
+    if (['completed', 'failed', 'cancelled'].includes(state.status))
+      return state.status;
     await sleep(100);
   }
   return 'timeout';
@@ -194,6 +259,13 @@ export async function catalogGraphWalk(portal, rootRef) {
 
 /** One product's lineage from the plugin's endpoint; resolves with the ms and the node count. */
 export async function lineageRequest(portal, rootRef) {
-  const { ms, body } = await portal.request('GET', `/api/data-products/lineage?entityRef=${encodeURIComponent(rootRef)}`);
-  return { ms, nodes: body?.nodes?.length ?? 0, truncated: Boolean(body?.truncated) };
+  const { ms, body } = await portal.request(
+    'GET',
+    `/api/data-products/lineage?entityRef=${encodeURIComponent(rootRef)}`,
+  );
+  return {
+    ms,
+    nodes: body?.nodes?.length ?? 0,
+    truncated: Boolean(body?.truncated),
+  };
 }

@@ -29,7 +29,10 @@ function instrument() {
   try {
     new PerformanceObserver(list => {
       for (const entry of list.getEntries()) {
-        window.__bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
+        window.__bench.longTasks.push({
+          start: entry.startTime,
+          duration: entry.duration,
+        });
       }
     }).observe({ type: 'longtask', buffered: true });
   } catch {
@@ -38,15 +41,23 @@ function instrument() {
   const check = () => {
     const selector = sessionStorage.getItem('benchSelector');
     if (!selector || window.__bench.seenAt !== undefined) return;
-    if (document.querySelector(selector)) window.__bench.seenAt = performance.now();
+    if (document.querySelector(selector))
+      window.__bench.seenAt = performance.now();
   };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
+  new MutationObserver(check).observe(document, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+  });
 }
 
 /** A browser signed in to the portal as guest; `close()` when done. */
 export async function openBrowser(url) {
   const browser = await chromium.launch(LAUNCH);
-  const context = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
+  const context = await browser.newContext({
+    baseURL: url,
+    viewport: { width: 1600, height: 1000 },
+  });
   await context.addInitScript(instrument);
   const page = await context.newPage();
   await page.goto('/', { waitUntil: 'domcontentloaded' });
@@ -69,9 +80,17 @@ export async function openBrowser(url) {
  * from the click (from navigation start without a tab) until 1 s after the
  * element appeared.
  */
-export async function timeToSelector(session, route, selector, { tab, timeoutMs = 120_000, screenshot } = {}) {
+export async function timeToSelector(
+  session,
+  route,
+  selector,
+  { tab, timeoutMs = 120_000, screenshot } = {},
+) {
   const { page } = session;
-  await page.evaluate(s => sessionStorage.setItem('benchSelector', s), selector);
+  await page.evaluate(
+    s => sessionStorage.setItem('benchSelector', s),
+    selector,
+  );
   await page.goto(route, { waitUntil: 'commit' });
   let clickAt = 0;
   if (tab) {
@@ -82,10 +101,14 @@ export async function timeToSelector(session, route, selector, { tab, timeoutMs 
   }
   let at;
   try {
-    await page.waitForFunction(() => window.__bench?.seenAt !== undefined, undefined, {
-      timeout: timeoutMs,
-      polling: 100,
-    });
+    await page.waitForFunction(
+      () => window.__bench?.seenAt !== undefined,
+      undefined,
+      {
+        timeout: timeoutMs,
+        polling: 100,
+      },
+    );
     at = await page.evaluate(() => window.__bench.seenAt);
   } catch {
     at = undefined;
@@ -94,7 +117,9 @@ export async function timeToSelector(session, route, selector, { tab, timeoutMs 
   await page.waitForTimeout(1000);
   const { longTasks, noLongTasks } = await page.evaluate(() => window.__bench);
   const until = (at ?? Infinity) + 1000;
-  const relevant = longTasks.filter(t => t.start + t.duration >= clickAt && t.start <= until);
+  const relevant = longTasks.filter(
+    t => t.start + t.duration >= clickAt && t.start <= until,
+  );
   if (screenshot && at !== undefined) {
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot });
@@ -102,7 +127,9 @@ export async function timeToSelector(session, route, selector, { tab, timeoutMs 
   return {
     at,
     fromClick: at === undefined ? undefined : at - clickAt,
-    longest: noLongTasks ? undefined : Math.max(0, ...relevant.map(t => t.duration)),
+    longest: noLongTasks
+      ? undefined
+      : Math.max(0, ...relevant.map(t => t.duration)),
     longTasks: relevant.length,
   };
 }
@@ -119,21 +146,28 @@ export async function timeToSelector(session, route, selector, { tab, timeoutMs 
 export async function oldExplorerLoad(session, token) {
   return session.page.evaluate(async bearer => {
     const started = performance.now();
-    const response = await fetch('/api/catalog/entities?filter=kind=dataproduct,kind=outputport', {
-      headers: { Authorization: `Bearer ${bearer}` },
-    });
+    const response = await fetch(
+      '/api/catalog/entities?filter=kind=dataproduct,kind=outputport',
+      {
+        headers: { Authorization: `Bearer ${bearer}` },
+      },
+    );
     const entities = await response.json();
     const portsOf = new Map();
     for (const e of entities) {
       if (e.kind !== 'OutputPort') continue;
-      const product = String(e.spec?.dataProduct ?? '').replace(/^dataproduct:(default\/)?/i, '').toLowerCase();
+      const product = String(e.spec?.dataProduct ?? '')
+        .replace(/^dataproduct:(default\/)?/i, '')
+        .toLowerCase();
       if (!portsOf.has(product)) portsOf.set(product, []);
       portsOf.get(product).push(e);
     }
     const rows = entities
       .filter(e => e.kind === 'DataProduct')
       .map(e => ({
-        id: `dataproduct:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
+        id: `dataproduct:${e.metadata.namespace ?? 'default'}/${
+          e.metadata.name
+        }`,
         product: e,
         title: e.metadata.title ?? e.metadata.name,
         owner: e.spec?.owner,
@@ -143,6 +177,10 @@ export async function oldExplorerLoad(session, token) {
         ports: portsOf.get(e.metadata.name.toLowerCase()) ?? [],
       }))
       .sort((a, b) => a.title.localeCompare(b.title));
-    return { ms: performance.now() - started, rows: rows.length, status: response.status };
+    return {
+      ms: performance.now() - started,
+      rows: rows.length,
+      status: response.status,
+    };
   }, token);
 }

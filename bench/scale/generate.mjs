@@ -10,16 +10,59 @@ const DEMO_DOMAINS = ['sales', 'marketing', 'logistics'];
 
 const DOMAIN_NAMES = [
   ...DEMO_DOMAINS,
-  'finance', 'customer-service', 'supply-chain', 'product', 'people', 'payments',
-  'pricing', 'inventory', 'fulfillment', 'returns', 'loyalty', 'advertising',
-  'partnerships', 'risk', 'compliance', 'procurement', 'manufacturing', 'billing',
-  'tax', 'treasury', 'fraud', 'web', 'mobile', 'search', 'recommendations',
-  'content', 'security', 'facilities', 'sustainability', 'research', 'legal',
-  'merchandising', 'stores', 'wholesale', 'marketplace', 'subscriptions',
+  'finance',
+  'customer-service',
+  'supply-chain',
+  'product',
+  'people',
+  'payments',
+  'pricing',
+  'inventory',
+  'fulfillment',
+  'returns',
+  'loyalty',
+  'advertising',
+  'partnerships',
+  'risk',
+  'compliance',
+  'procurement',
+  'manufacturing',
+  'billing',
+  'tax',
+  'treasury',
+  'fraud',
+  'web',
+  'mobile',
+  'search',
+  'recommendations',
+  'content',
+  'security',
+  'facilities',
+  'sustainability',
+  'research',
+  'legal',
+  'merchandising',
+  'stores',
+  'wholesale',
+  'marketplace',
+  'subscriptions',
 ];
 
 /** Operational systems a source-aligned product reads a table of. */
-const SOURCE_SYSTEMS = ['crm', 'erp', 'wms', 'pos', 'web', 'app', 'billing', 'hris', 'tms', 'cms', 'ledger', 'ticketing'];
+const SOURCE_SYSTEMS = [
+  'crm',
+  'erp',
+  'wms',
+  'pos',
+  'web',
+  'app',
+  'billing',
+  'hris',
+  'tms',
+  'cms',
+  'ledger',
+  'ticketing',
+];
 
 const TYPES = {
   id: 'INTEGER',
@@ -35,25 +78,127 @@ const TYPES = {
 
 /** What products are about: each topic's columns, the first one its key. */
 const TOPICS = {
-  customers: [['customer_id', 'id', 'Unique identifier for the customer.'], ['full_name', 'text', "The customer's full name."], ['email', 'text', "The customer's email address."], ['country', 'code', 'ISO country of the billing address.'], ['signup_date', 'date', 'The day the customer signed up.'], ['segment', 'code', 'Marketing segment.']],
-  orders: [['order_id', 'id', 'Unique identifier for the order.'], ['customer_id', 'id', 'The customer who ordered.'], ['order_date', 'date', 'The day the order was placed.'], ['total_amount', 'money', 'Order total in EUR.'], ['channel', 'code', 'Web, app or store.'], ['status', 'code', 'Order status.']],
-  shipments: [['shipment_id', 'id', 'Unique identifier for the shipment.'], ['order_id', 'id', 'The order shipped.'], ['carrier', 'code', 'Carrier code.'], ['shipped_at', 'ts', 'When it left the warehouse.'], ['delivered_at', 'ts', 'When it was delivered.'], ['delivery_status', 'code', 'Latest delivery status.']],
-  invoices: [['invoice_id', 'id', 'Unique identifier for the invoice.'], ['customer_id', 'id', 'The customer billed.'], ['issued_on', 'date', 'Issue date.'], ['amount', 'money', 'Amount in EUR.'], ['paid', 'flag', 'Whether it is paid.']],
-  payments: [['payment_id', 'id', 'Unique identifier for the payment.'], ['invoice_id', 'id', 'The invoice paid.'], ['paid_at', 'ts', 'When the payment cleared.'], ['amount', 'money', 'Amount in EUR.'], ['method', 'code', 'Card, transfer or wallet.']],
-  products: [['product_id', 'id', 'Unique identifier for the article.'], ['sku', 'code', 'Stock keeping unit.'], ['name', 'text', 'Article name.'], ['category', 'text', 'Category path.'], ['list_price', 'money', 'List price in EUR.']],
-  inventory: [['product_id', 'id', 'The article.'], ['warehouse_id', 'id', 'The warehouse.'], ['on_hand', 'count', 'Units on hand.'], ['reserved', 'count', 'Units reserved.'], ['counted_on', 'date', 'Day of the count.']],
-  returns: [['return_id', 'id', 'Unique identifier for the return.'], ['order_id', 'id', 'The order returned.'], ['reason', 'text', 'Return reason.'], ['refund_amount', 'money', 'Refund in EUR.'], ['received_on', 'date', 'Day the parcel came back.']],
-  tickets: [['ticket_id', 'id', 'Unique identifier for the ticket.'], ['customer_id', 'id', 'The customer.'], ['opened_at', 'ts', 'When it was opened.'], ['priority', 'code', 'Priority.'], ['resolved', 'flag', 'Whether it is resolved.']],
-  sessions: [['session_id', 'id', 'Unique identifier for the session.'], ['customer_id', 'id', 'The signed-in customer, if any.'], ['started_at', 'ts', 'Session start.'], ['page_views', 'count', 'Pages viewed.'], ['converted', 'flag', 'Whether it ended in an order.']],
-  campaigns: [['campaign_id', 'id', 'Unique identifier for the campaign.'], ['name', 'text', 'Campaign name.'], ['channel', 'code', 'Email, search or social.'], ['budget', 'money', 'Budget in EUR.'], ['starts_on', 'date', 'First day.']],
-  employees: [['employee_id', 'id', 'Unique identifier for the employee.'], ['department', 'text', 'Department.'], ['hired_on', 'date', 'Hire date.'], ['fte', 'ratio', 'Full-time equivalent.']],
-  suppliers: [['supplier_id', 'id', 'Unique identifier for the supplier.'], ['name', 'text', 'Supplier name.'], ['country', 'code', 'Country.'], ['rating', 'ratio', 'Quality rating.']],
+  customers: [
+    ['customer_id', 'id', 'Unique identifier for the customer.'],
+    ['full_name', 'text', "The customer's full name."],
+    ['email', 'text', "The customer's email address."],
+    ['country', 'code', 'ISO country of the billing address.'],
+    ['signup_date', 'date', 'The day the customer signed up.'],
+    ['segment', 'code', 'Marketing segment.'],
+  ],
+  orders: [
+    ['order_id', 'id', 'Unique identifier for the order.'],
+    ['customer_id', 'id', 'The customer who ordered.'],
+    ['order_date', 'date', 'The day the order was placed.'],
+    ['total_amount', 'money', 'Order total in EUR.'],
+    ['channel', 'code', 'Web, app or store.'],
+    ['status', 'code', 'Order status.'],
+  ],
+  shipments: [
+    ['shipment_id', 'id', 'Unique identifier for the shipment.'],
+    ['order_id', 'id', 'The order shipped.'],
+    ['carrier', 'code', 'Carrier code.'],
+    ['shipped_at', 'ts', 'When it left the warehouse.'],
+    ['delivered_at', 'ts', 'When it was delivered.'],
+    ['delivery_status', 'code', 'Latest delivery status.'],
+  ],
+  invoices: [
+    ['invoice_id', 'id', 'Unique identifier for the invoice.'],
+    ['customer_id', 'id', 'The customer billed.'],
+    ['issued_on', 'date', 'Issue date.'],
+    ['amount', 'money', 'Amount in EUR.'],
+    ['paid', 'flag', 'Whether it is paid.'],
+  ],
+  payments: [
+    ['payment_id', 'id', 'Unique identifier for the payment.'],
+    ['invoice_id', 'id', 'The invoice paid.'],
+    ['paid_at', 'ts', 'When the payment cleared.'],
+    ['amount', 'money', 'Amount in EUR.'],
+    ['method', 'code', 'Card, transfer or wallet.'],
+  ],
+  products: [
+    ['product_id', 'id', 'Unique identifier for the article.'],
+    ['sku', 'code', 'Stock keeping unit.'],
+    ['name', 'text', 'Article name.'],
+    ['category', 'text', 'Category path.'],
+    ['list_price', 'money', 'List price in EUR.'],
+  ],
+  inventory: [
+    ['product_id', 'id', 'The article.'],
+    ['warehouse_id', 'id', 'The warehouse.'],
+    ['on_hand', 'count', 'Units on hand.'],
+    ['reserved', 'count', 'Units reserved.'],
+    ['counted_on', 'date', 'Day of the count.'],
+  ],
+  returns: [
+    ['return_id', 'id', 'Unique identifier for the return.'],
+    ['order_id', 'id', 'The order returned.'],
+    ['reason', 'text', 'Return reason.'],
+    ['refund_amount', 'money', 'Refund in EUR.'],
+    ['received_on', 'date', 'Day the parcel came back.'],
+  ],
+  tickets: [
+    ['ticket_id', 'id', 'Unique identifier for the ticket.'],
+    ['customer_id', 'id', 'The customer.'],
+    ['opened_at', 'ts', 'When it was opened.'],
+    ['priority', 'code', 'Priority.'],
+    ['resolved', 'flag', 'Whether it is resolved.'],
+  ],
+  sessions: [
+    ['session_id', 'id', 'Unique identifier for the session.'],
+    ['customer_id', 'id', 'The signed-in customer, if any.'],
+    ['started_at', 'ts', 'Session start.'],
+    ['page_views', 'count', 'Pages viewed.'],
+    ['converted', 'flag', 'Whether it ended in an order.'],
+  ],
+  campaigns: [
+    ['campaign_id', 'id', 'Unique identifier for the campaign.'],
+    ['name', 'text', 'Campaign name.'],
+    ['channel', 'code', 'Email, search or social.'],
+    ['budget', 'money', 'Budget in EUR.'],
+    ['starts_on', 'date', 'First day.'],
+  ],
+  employees: [
+    ['employee_id', 'id', 'Unique identifier for the employee.'],
+    ['department', 'text', 'Department.'],
+    ['hired_on', 'date', 'Hire date.'],
+    ['fte', 'ratio', 'Full-time equivalent.'],
+  ],
+  suppliers: [
+    ['supplier_id', 'id', 'Unique identifier for the supplier.'],
+    ['name', 'text', 'Supplier name.'],
+    ['country', 'code', 'Country.'],
+    ['rating', 'ratio', 'Quality rating.'],
+  ],
 };
 const TOPIC_NAMES = Object.keys(TOPICS);
 
 /** What consumer-aligned and aggregate products compute. */
-const DERIVED = ['360', 'daily', 'weekly', 'monthly', 'kpis', 'forecast', 'cohorts', 'churn', 'margin', 'funnel', 'scores', 'health', 'summary', 'trends', 'ledger', 'exposure'];
-const METRICS = [['metric_date', 'date', 'The day the figures are for.'], ['value', 'money', 'The measured value.'], ['row_count', 'count', 'Rows the figure is computed from.'], ['share', 'ratio', 'Share of the total.'], ['is_final', 'flag', 'Whether the day is closed.']];
+const DERIVED = [
+  '360',
+  'daily',
+  'weekly',
+  'monthly',
+  'kpis',
+  'forecast',
+  'cohorts',
+  'churn',
+  'margin',
+  'funnel',
+  'scores',
+  'health',
+  'summary',
+  'trends',
+  'ledger',
+  'exposure',
+];
+const METRICS = [
+  ['metric_date', 'date', 'The day the figures are for.'],
+  ['value', 'money', 'The measured value.'],
+  ['row_count', 'count', 'Rows the figure is computed from.'],
+  ['share', 'ratio', 'Share of the total.'],
+  ['is_final', 'flag', 'Whether the day is closed.'],
+];
 
 /** Share of the products at each chain depth: 0 is source-aligned, 6 the deepest consumer. */
 const DEPTH_SHARES = [0.3, 0.25, 0.18, 0.12, 0.08, 0.05, 0.02];
@@ -89,7 +234,10 @@ const titleCase = name =>
 
 /** How many domains a mesh of `products` has: a handful, growing with N. */
 export function domainCount(products) {
-  return Math.max(4, Math.min(DOMAIN_NAMES.length, Math.round(Math.sqrt(products) / 3)));
+  return Math.max(
+    4,
+    Math.min(DOMAIN_NAMES.length, Math.round(Math.sqrt(products) / 3)),
+  );
 }
 
 /** How many hub ports (read by 100+ products at N >= 1,000) a mesh has. */
@@ -108,7 +256,12 @@ export function hubCount(products) {
 export function generateMesh({ products: n, seed = 42 }) {
   const rnd = random(seed);
   const domains = DOMAIN_NAMES.slice(0, domainCount(n));
-  const used = new Set(['sales-crm-customers', 'sales-erp-orders', 'logistics-wms-shipments', 'marketing-customer-360']);
+  const used = new Set([
+    'sales-crm-customers',
+    'sales-erp-orders',
+    'logistics-wms-shipments',
+    'marketing-customer-360',
+  ]);
   const catalog = [];
   const groupsOf = new Map();
   for (const domain of domains) {
@@ -116,7 +269,11 @@ export function generateMesh({ products: n, seed = 42 }) {
       catalog.push({
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Domain',
-        metadata: { name: domain, title: titleCase(domain), description: `The ${titleCase(domain)} domain.` },
+        metadata: {
+          name: domain,
+          title: titleCase(domain),
+          description: `The ${titleCase(domain)} domain.`,
+        },
         spec: { owner: `group:default/${domain}-data` },
       });
     }
@@ -134,7 +291,10 @@ export function generateMesh({ products: n, seed = 42 }) {
     catalog.push({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'System',
-      metadata: { name: `${domain}-data-products`, title: `${titleCase(domain)} data products` },
+      metadata: {
+        name: `${domain}-data-products`,
+        title: `${titleCase(domain)} data products`,
+      },
       spec: { owner: `group:default/${domain}-data`, domain },
     });
   }
@@ -183,7 +343,12 @@ export function generateMesh({ products: n, seed = 42 }) {
           metadata: {
             name: resource,
             title: `${domain.replace(/-/g, '_')}_src.${table}`,
-            annotations: { 'dataproducts.io/table': `${domain.replace(/-/g, '_')}_src.${table}` },
+            annotations: {
+              'dataproducts.io/table': `${domain.replace(
+                /-/g,
+                '_',
+              )}_src.${table}`,
+            },
             tags: ['postgres', 'operational'],
           },
           spec: { type: 'postgres-table', owner: `group:default/${owner}` },
@@ -200,15 +365,20 @@ export function generateMesh({ products: n, seed = 42 }) {
       // One input one level up makes the chain exactly `depth` deep.
       const parents = portsAtDepth[depth - 1];
       chosen.add(rnd.pick(parents));
-      if (hubPorts.length > 0 && rnd.next() < hubChance) chosen.add(rnd.pick(hubPorts));
+      if (hubPorts.length > 0 && rnd.next() < hubChance)
+        chosen.add(rnd.pick(hubPorts));
       for (let tries = 0; chosen.size < wanted && tries < 20; tries++) {
         const d = rnd.int(0, depth - 1);
         const candidates = portsAtDepth[d].filter(p => p.domain === domain);
-        const pool = candidates.length > 0 && rnd.next() < 0.7 ? candidates : portsAtDepth[d];
+        const pool =
+          candidates.length > 0 && rnd.next() < 0.7
+            ? candidates
+            : portsAtDepth[d];
         chosen.add(rnd.pick(pool));
       }
       inputs = [...chosen].map(p => `outputport:default/${p.entity}`);
-      for (const p of chosen) readers.set(p.entity, (readers.get(p.entity) ?? 0) + 1);
+      for (const p of chosen)
+        readers.set(p.entity, (readers.get(p.entity) ?? 0) + 1);
       const sources = [...chosen].map(
         (p, i) => `{{ source('${p.product}', '${p.port}') }} AS i${i + 1}`,
       );
@@ -221,15 +391,21 @@ export function generateMesh({ products: n, seed = 42 }) {
     const ports = [];
     const portNames = new Set();
     for (let p = 0; p < portCount; p++) {
-      let portName = p === 0 ? topic : `${rnd.pick(TOPIC_NAMES)}_${rnd.pick(DERIVED)}`;
+      let portName =
+        p === 0 ? topic : `${rnd.pick(TOPIC_NAMES)}_${rnd.pick(DERIVED)}`;
       while (portNames.has(portName)) portName = `${portName}_${p}`;
       portNames.add(portName);
-      const vocabulary = depth === 0 || p === 0 ? TOPICS[topic] : [...TOPICS[topic].slice(0, 2), ...METRICS];
-      const columns = vocabulary.slice(0, Math.max(3, rnd.int(3, vocabulary.length))).map(([column, kind, description]) => ({
-        name: column,
-        type: TYPES[kind],
-        description,
-      }));
+      const vocabulary =
+        depth === 0 || p === 0
+          ? TOPICS[topic]
+          : [...TOPICS[topic].slice(0, 2), ...METRICS];
+      const columns = vocabulary
+        .slice(0, Math.max(3, rnd.int(3, vocabulary.length)))
+        .map(([column, kind, description]) => ({
+          name: column,
+          type: TYPES[kind],
+          description,
+        }));
       const entity = `${name}-${portName.replace(/_/g, '-')}`;
       ports.push({
         apiVersion: 'dataproducts.io/v1alpha1',
@@ -251,7 +427,12 @@ export function generateMesh({ products: n, seed = 42 }) {
       });
       const ref = { entity, product: name, port: portName, domain };
       portsAtDepth[depth].push(ref);
-      if (depth === 0 && p === 0 && hubPorts.length < hubs && portsAtDepth[0].length % 7 === 3) {
+      if (
+        depth === 0 &&
+        p === 0 &&
+        hubPorts.length < hubs &&
+        portsAtDepth[0].length % 7 === 3
+      ) {
         hubPorts.push(ref);
       }
     }
@@ -263,7 +444,9 @@ export function generateMesh({ products: n, seed = 42 }) {
         metadata: {
           name,
           title: titleCase(name),
-          description: `${titleCase(topic)} for ${titleCase(domain)}, ${type} (chain depth ${depth}).`,
+          description: `${titleCase(topic)} for ${titleCase(
+            domain,
+          )}, ${type} (chain depth ${depth}).`,
           tags: [topic, type, domain].map(t => t.slice(0, 63)),
         },
         spec: {
@@ -289,13 +472,20 @@ export function generateMesh({ products: n, seed = 42 }) {
         lifecycle: product.spec.lifecycle,
         owner: product.spec.owner,
         system: `${product.spec.domain}-data-products`,
-        dependsOn: product.spec.inputs.map(ref => ref.replace(/^outputport:/, 'component:')),
+        dependsOn: product.spec.inputs.map(ref =>
+          ref.replace(/^outputport:/, 'component:'),
+        ),
       },
     },
     ...ports.map(port => ({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { ...port.metadata, annotations: { 'dataproducts.io/columns': JSON.stringify(port.spec.columns) } },
+      metadata: {
+        ...port.metadata,
+        annotations: {
+          'dataproducts.io/columns': JSON.stringify(port.spec.columns),
+        },
+      },
       spec: {
         type: 'output-port',
         lifecycle: product.spec.lifecycle,
@@ -351,7 +541,9 @@ export function expectedRelations(mesh, side) {
       expected.set(`component:default/${name}`, [
         `ownedBy ${product.spec.owner}`,
         `partOf system:default/${product.spec.domain}-data-products`,
-        ...product.spec.inputs.map(ref => `dependsOn ${ref.replace(/^outputport:/, 'component:')}`),
+        ...product.spec.inputs.map(
+          ref => `dependsOn ${ref.replace(/^outputport:/, 'component:')}`,
+        ),
       ]);
       for (const port of ports) {
         expected.set(`component:default/${port.metadata.name}`, [
@@ -361,6 +553,7 @@ export function expectedRelations(mesh, side) {
       }
     }
   }
-  for (const list of expected.values()) list.forEach((r, i) => (list[i] = r.toLocaleLowerCase('en-US')));
+  for (const list of expected.values())
+    list.forEach((r, i) => (list[i] = r.toLocaleLowerCase('en-US')));
   return expected;
 }

@@ -16,7 +16,11 @@ const RELATION_TYPES = ['ownedBy', 'partOf', 'dependsOn'];
  * complete (`complete`, undefined on timeout), how many were complete at the
  * end, and the most connections the portal held on PostgreSQL meanwhile.
  */
-export async function waitForCompleteness(portal, expected, { startedAt, timeoutMs, log }) {
+export async function waitForCompleteness(
+  portal,
+  expected,
+  { startedAt, timeoutMs, log },
+) {
   const catalog = await portal.client('backstage_plugin_catalog');
   const pending = new Set(expected.keys());
   const present = new Set();
@@ -42,9 +46,13 @@ export async function waitForCompleteness(portal, expected, { startedAt, timeout
         if (expected.get(ref).every(r => have.has(r))) pending.delete(ref);
       }
       const now = performance.now();
-      const connections = (await connectionsByDatabase(portal)).reduce((s, r) => s + r.n, 0);
+      const connections = (await connectionsByDatabase(portal)).reduce(
+        (s, r) => s + r.n,
+        0,
+      );
       peakConnections = Math.max(peakConnections, connections);
-      if (presentAt === undefined && present.size === expected.size) presentAt = now;
+      if (presentAt === undefined && present.size === expected.size)
+        presentAt = now;
       if (pending.size === 0) {
         completeAt = now;
         break;
@@ -52,9 +60,9 @@ export async function waitForCompleteness(portal, expected, { startedAt, timeout
       if (now - lastReport > 15_000) {
         lastReport = now;
         log?.(
-          `  ${((now - startedAt) / 1000).toFixed(0)} s: ${present.size} of ${expected.size} entities present, ${
-            expected.size - pending.size
-          } complete`,
+          `  ${((now - startedAt) / 1000).toFixed(0)} s: ${present.size} of ${
+            expected.size
+          } entities present, ${expected.size - pending.size} complete`,
         );
       }
       if (now - startedAt > timeoutMs) break;
@@ -64,7 +72,8 @@ export async function waitForCompleteness(portal, expected, { startedAt, timeout
   } finally {
     await catalog.end();
   }
-  const seconds = at => (at === undefined ? undefined : (at - startedAt) / 1000);
+  const seconds = at =>
+    at === undefined ? undefined : (at - startedAt) / 1000;
   return {
     present: seconds(presentAt),
     complete: seconds(completeAt),
@@ -85,7 +94,11 @@ export async function waitForEntities(portal, refs, { timeoutMs, log }) {
   });
   if (result.complete === undefined) {
     throw new Error(
-      `the catalog did not hold the bench's organisation within ${timeoutMs / 1000} s (${result.completeCount} of ${result.total}; e.g. missing ${result.example.join(', ')})`,
+      `the catalog did not hold the bench's organisation within ${
+        timeoutMs / 1000
+      } s (${result.completeCount} of ${
+        result.total
+      }; e.g. missing ${result.example.join(', ')})`,
     );
   }
   return result;

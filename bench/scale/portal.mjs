@@ -9,7 +9,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { WAREHOUSE_DATABASE, acquireDatabase, databaseEnv, seed } from '../../scripts/lib/database.mjs';
+import {
+  WAREHOUSE_DATABASE,
+  acquireDatabase,
+  databaseEnv,
+  seed,
+} from '../../scripts/lib/database.mjs';
 import { freePort, portInUse } from '../../scripts/lib/postgres.mjs';
 import { ROOT } from '../../scripts/lib/process.mjs';
 import { PORTAL_PORT, waitUntilReady } from '../../scripts/lib/server.mjs';
@@ -26,7 +31,8 @@ export async function stopAll() {
 }
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on Linux). */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+const CLOCK_TICKS =
+  Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 /** CPU seconds (user + system) the process has used so far. */
 export function cpuSeconds(pid) {
@@ -52,7 +58,9 @@ export function rssMiB(pid) {
  */
 export async function startPortal({ scratch, files = [], log }) {
   if (await portInUse(PORTAL_PORT)) {
-    throw new Error(`port ${PORTAL_PORT} is already in use: stop the portal that runs there first`);
+    throw new Error(
+      `port ${PORTAL_PORT} is already in use: stop the portal that runs there first`,
+    );
   }
   const db = await acquireDatabase({
     reuseRunning: false,
@@ -60,7 +68,10 @@ export async function startPortal({ scratch, files = [], log }) {
     port: await freePort(),
   });
   await seed(db.connection, []);
-  const locations = [DEMO_LOCATION, ...files.map(target => ({ type: 'file', target }))];
+  const locations = [
+    DEMO_LOCATION,
+    ...files.map(target => ({ type: 'file', target })),
+  ];
   const env = {
     ...process.env,
     ...databaseEnv(db.connection),
@@ -74,12 +85,19 @@ export async function startPortal({ scratch, files = [], log }) {
   // The backend as `backstage-cli package start` runs it, without its file
   // watcher: a source edited during a run must not restart the backend.
   const backendDir = path.join(ROOT, 'packages/backend');
-  const transform = createRequire(path.join(backendDir, 'package.json')).resolve(
-    '@backstage/cli-node/config/nodeTransform.cjs',
-  );
+  const transform = createRequire(
+    path.join(backendDir, 'package.json'),
+  ).resolve('@backstage/cli-node/config/nodeTransform.cjs');
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--require', transform, 'src/index.ts', '--config', path.join(ROOT, 'app-config.yaml')],
+    [
+      '--enable-source-maps',
+      '--require',
+      transform,
+      'src/index.ts',
+      '--config',
+      path.join(ROOT, 'app-config.yaml'),
+    ],
     { cwd: backendDir, env, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   // A bench stopped half-way takes its backend along.
@@ -128,11 +146,13 @@ export async function startPortal({ scratch, files = [], log }) {
     });
     const body = await response.json();
     token = body?.backstageIdentity?.token;
-    if (!token) throw new Error(`guest sign-in gave no token (${response.status})`);
+    if (!token)
+      throw new Error(`guest sign-in gave no token (${response.status})`);
     tokenAt = Date.now();
     return token;
   };
-  const getToken = async () => (token && Date.now() - tokenAt < 30 * 60_000 ? token : signIn());
+  const getToken = async () =>
+    token && Date.now() - tokenAt < 30 * 60_000 ? token : signIn();
   /** One request to the portal as guest; resolves with `{ status, body, ms }`. */
   const request = async (method, route, { body, allow = [] } = {}) => {
     const headers = {
@@ -156,7 +176,9 @@ export async function startPortal({ scratch, files = [], log }) {
     }
     if (!response.ok && !allow.includes(response.status)) {
       const message = parsed?.error?.message ?? String(text).slice(0, 300);
-      const error = new Error(`${method} ${route} answered ${response.status}: ${message}`);
+      const error = new Error(
+        `${method} ${route} answered ${response.status}: ${message}`,
+      );
       error.status = response.status;
       throw error;
     }
@@ -166,7 +188,10 @@ export async function startPortal({ scratch, files = [], log }) {
   const stop = async () => {
     running.delete(stop);
     portal.stop('SIGTERM');
-    const code = await Promise.race([portal.exited, sleep(60_000).then(() => 'timeout')]);
+    const code = await Promise.race([
+      portal.exited,
+      sleep(60_000).then(() => 'timeout'),
+    ]);
     if (code === 'timeout') portal.stop('SIGKILL');
   };
   running.add(stop);

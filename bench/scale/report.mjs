@@ -4,11 +4,16 @@ import fs from 'node:fs';
 
 const NA = 'not available';
 const fmt = (value, digits = 0, unit = '') =>
-  value === undefined || value === null || Number.isNaN(value) ? NA : `${value.toFixed(digits)}${unit}`;
+  value === undefined || value === null || Number.isNaN(value)
+    ? NA
+    : `${value.toFixed(digits)}${unit}`;
 const seconds = v => fmt(v, 1, ' s');
 const ms = v => fmt(v, 0, ' ms');
 const yes = ok => (ok === undefined ? '—' : ok ? '**yes**' : '**no**');
-const met = (value, test) => (value === undefined || value === null || Number.isNaN(value) ? undefined : test(value));
+const met = (value, test) =>
+  value === undefined || value === null || Number.isNaN(value)
+    ? undefined
+    : test(value);
 
 /** The rows of one run. */
 function rows(run) {
@@ -45,7 +50,9 @@ function rows(run) {
     ],
     [
       `Ingest: the registrations alone (${options.concurrency} in flight; failed)`,
-      `${seconds(registry.registration?.seconds)} (${registry.registration?.failures.length ?? NA} failed)`,
+      `${seconds(registry.registration?.seconds)} (${
+        registry.registration?.failures.length ?? NA
+      } failed)`,
       '—',
       '—',
       '—',
@@ -57,23 +64,37 @@ function rows(run) {
       '≤ 1.2 × baseline',
       yes(met(registry.idle?.cpu, v => v <= 1.2 * baseline.idle?.cpu)),
     ],
-    ['Backend RSS after ingest', fmt(registry.idle?.rss, 0, ' MiB'), fmt(baseline.idle?.rss, 0, ' MiB'), '—', '—'],
     [
-      'PostgreSQL connections at idle (peak during ingest)',
-      `${conns(registry.connections)} (${registry.ingest?.peakConnections ?? NA})`,
-      `${conns(baseline.connections)} (${baseline.ingest?.peakConnections ?? NA})`,
+      'Backend RSS after ingest',
+      fmt(registry.idle?.rss, 0, ' MiB'),
+      fmt(baseline.idle?.rss, 0, ' MiB'),
       '—',
       '—',
     ],
     [
-      `\`PUT /registry/products/:name\` (what \`dataproduct:register\` does), p50 / p95 of ${register.count ?? 20} in sequence`,
+      'PostgreSQL connections at idle (peak during ingest)',
+      `${conns(registry.connections)} (${
+        registry.ingest?.peakConnections ?? NA
+      })`,
+      `${conns(baseline.connections)} (${
+        baseline.ingest?.peakConnections ?? NA
+      })`,
+      '—',
+      '—',
+    ],
+    [
+      `\`PUT /registry/products/:name\` (what \`dataproduct:register\` does), p50 / p95 of ${
+        register.count ?? 20
+      } in sequence`,
       register.error ? NA : `${ms(register.p50)} / ${ms(register.p95)}`,
       '—',
       'p50 ≤ 500 ms',
       yes(met(register.p50, v => v <= 500)),
     ],
     [
-      `Sequential provisioning: template runs (expose-source-table) per minute, ${provision.completed ?? 0} of ${provision.count ?? options.templateRuns} completed`,
+      `Sequential provisioning: template runs (expose-source-table) per minute, ${
+        provision.completed ?? 0
+      } of ${provision.count ?? options.templateRuns} completed`,
       provision.error ? NA : fmt(provision.perMinute, 1, '/min'),
       '—',
       '≥ 60/min',
@@ -81,13 +102,21 @@ function rows(run) {
     ],
     [
       'Explorer: first rows (navigation start → first row); baseline: fetch every DataProduct and OutputPort + build rows',
-      seconds(explorer.firstRows === undefined ? undefined : explorer.firstRows / 1000),
-      explorer.old === undefined ? NA : `≥ ${seconds(explorer.old / 1000)} (${explorer.oldRows} rows)`,
+      seconds(
+        explorer.firstRows === undefined
+          ? undefined
+          : explorer.firstRows / 1000,
+      ),
+      explorer.old === undefined
+        ? NA
+        : `≥ ${seconds(explorer.old / 1000)} (${explorer.oldRows} rows)`,
       '≤ 1.5 s',
       yes(met(explorer.firstRows, v => v <= 1500)),
     ],
     [
-      `Lineage of one product (\`GET /lineage\`), p50 / p95 of ${lineage.count ?? 200}`,
+      `Lineage of one product (\`GET /lineage\`), p50 / p95 of ${
+        lineage.count ?? 200
+      }`,
       lineage.error ? NA : `${ms(lineage.p50)} / ${ms(lineage.p95)}`,
       '—',
       'p95 ≤ 50 ms',
@@ -95,14 +124,26 @@ function rows(run) {
     ],
     [
       `Lineage of the ${hubs.length} largest hubs: ours vs one request per entity (median ms; smallest speed-up)`,
-      hubs.length ? `${ms(percentile(hubs.map(h => h.ours)))} (${hubs.map(h => h.nodes.ours).join('/')} nodes)` : NA,
-      hubs.length ? `${ms(percentile(hubs.map(h => h.walk)))} (${hubs.map(h => h.nodes.walk).join('/')} nodes)` : NA,
+      hubs.length
+        ? `${ms(percentile(hubs.map(h => h.ours)))} (${hubs
+            .map(h => h.nodes.ours)
+            .join('/')} nodes)`
+        : NA,
+      hubs.length
+        ? `${ms(percentile(hubs.map(h => h.walk)))} (${hubs
+            .map(h => h.nodes.walk)
+            .join('/')} nodes)`
+        : NA,
       '≥ 10× faster',
       hubs.length ? `${yes(minRatio >= 10)} (${minRatio.toFixed(1)}×)` : '—',
     ],
     [
       'Mesh view: time to interactive (click on its tab → ready marker; from navigation start in brackets)',
-      mesh.error ? NA : `${seconds(mesh.interactive / 1000)} (${seconds(mesh.fromNavigation / 1000)})`,
+      mesh.error
+        ? NA
+        : `${seconds(mesh.interactive / 1000)} (${seconds(
+            mesh.fromNavigation / 1000,
+          )})`,
       '—',
       '≤ 2 s',
       yes(met(mesh.interactive, v => v <= 2000)),
@@ -127,10 +168,25 @@ export function formatTable(run) {
   const { stats } = run;
   const header = ['measure', 'ours', 'baseline', 'goal', 'met?'];
   const body = rows(run);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map(r => String(r[i]).length)));
-  const line = cells => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...body.map(r => String(r[i]).length)),
+  );
+  const line = cells =>
+    `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   return [
-    `N = ${stats.products.toLocaleString('en-US')} products: ${stats.ports.toLocaleString('en-US')} ports, ${stats.domains} domains, ${stats.resources.toLocaleString('en-US')} source tables; products by chain depth 0–6: ${stats.byDepth.join(', ')}; hub ports read by ${stats.hubs.join(', ')} products. Run of ${run.date} UTC, ${run.minutes.toFixed(0)} min, seed ${run.options.seed}; ${run.machine}.`,
+    `N = ${stats.products.toLocaleString(
+      'en-US',
+    )} products: ${stats.ports.toLocaleString('en-US')} ports, ${
+      stats.domains
+    } domains, ${stats.resources.toLocaleString(
+      'en-US',
+    )} source tables; products by chain depth 0–6: ${stats.byDepth.join(
+      ', ',
+    )}; hub ports read by ${stats.hubs.join(', ')} products. Run of ${
+      run.date
+    } UTC, ${run.minutes.toFixed(0)} min, seed ${run.options.seed}; ${
+      run.machine
+    }.`,
     '',
     line(header),
     line(widths.map(w => '-'.repeat(w))),

@@ -19,13 +19,25 @@ import {
 import { oldExplorerLoad, openBrowser, timeToSelector } from './browser.mjs';
 import { expectedRelations, generateMesh } from './generate.mjs';
 import { waitForCompleteness, waitForEntities } from './ingest.mjs';
-import { connectionsByDatabase, measureIdle, startPortal, stopAll } from './portal.mjs';
+import {
+  connectionsByDatabase,
+  measureIdle,
+  startPortal,
+  stopAll,
+} from './portal.mjs';
 import { formatTable, writeSection } from './report.mjs';
 
 /** Where the explorer and the mesh view are, and what says they are ready. */
 const PAGES = {
-  explorer: { route: '/data-products', ready: '[data-testid="data-products-rows"] [role="row"][aria-rowindex]' },
-  mesh: { route: '/data-products', tab: /mesh/i, ready: '[data-testid="mesh-view-ready"]' },
+  explorer: {
+    route: '/data-products',
+    ready: '[data-testid="data-products-rows"] [role="row"][aria-rowindex]',
+  },
+  mesh: {
+    route: '/data-products',
+    tab: /mesh/i,
+    ready: '[data-testid="mesh-view-ready"]',
+  },
 };
 
 const log = message => console.error(`scale: ${message}`);
@@ -48,7 +60,9 @@ function writeYaml(file, entities) {
 /** The machine the run is on, for the report. */
 function machine() {
   const cpus = os.cpus();
-  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, load ${os
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${Math.round(
+    os.totalmem() / 2 ** 30,
+  )} GiB RAM, load ${os
     .loadavg()
     .map(l => l.toFixed(1))
     .join(' ')} at the end`;
@@ -63,15 +77,29 @@ function machine() {
 async function runBaseline({ scratch, mesh, orgFile, options }) {
   const componentsFile = path.join(scratch, 'components.yaml');
   writeYaml(componentsFile, mesh.components);
-  log(`baseline: a portal reading ${mesh.components.length} Components from a file Location`);
-  const portal = await startPortal({ scratch: path.join(scratch, 'baseline'), files: [orgFile, componentsFile], log });
+  log(
+    `baseline: a portal reading ${mesh.components.length} Components from a file Location`,
+  );
+  const portal = await startPortal({
+    scratch: path.join(scratch, 'baseline'),
+    files: [orgFile, componentsFile],
+    log,
+  });
   try {
-    const ingest = await waitForCompleteness(portal, expectedRelations(mesh, 'baseline'), {
-      startedAt: portal.readyAt,
-      timeoutMs: options.ingestMinutes * 60_000,
-      log,
-    });
-    log(`baseline: complete in ${ingest.complete?.toFixed(1) ?? '(timeout)'} s; idling ${options.idleSeconds} s`);
+    const ingest = await waitForCompleteness(
+      portal,
+      expectedRelations(mesh, 'baseline'),
+      {
+        startedAt: portal.readyAt,
+        timeoutMs: options.ingestMinutes * 60_000,
+        log,
+      },
+    );
+    log(
+      `baseline: complete in ${
+        ingest.complete?.toFixed(1) ?? '(timeout)'
+      } s; idling ${options.idleSeconds} s`,
+    );
     await sleep(10_000);
     const idle = await measureIdle(portal, options.idleSeconds);
     const connections = await connectionsByDatabase(portal);
@@ -83,8 +111,14 @@ async function runBaseline({ scratch, mesh, orgFile, options }) {
 
 /** The registry side and everything measured on it. */
 async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
-  log(`registry: a portal with ${mesh.registrations.length} products registered through the HTTP API`);
-  const portal = await startPortal({ scratch: path.join(scratch, 'registry'), files: [orgFile], log });
+  log(
+    `registry: a portal with ${mesh.registrations.length} products registered through the HTTP API`,
+  );
+  const portal = await startPortal({
+    scratch: path.join(scratch, 'registry'),
+    files: [orgFile],
+    log,
+  });
   const result = {};
   try {
     await waitForEntities(portal, orgRefs, { timeoutMs: 600_000, log });
@@ -96,22 +130,38 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
       log,
     });
     log(
-      `registry: ${result.registration.registered} registered in ${result.registration.seconds.toFixed(1)} s (${result.registration.failures.length} failed)`,
+      `registry: ${
+        result.registration.registered
+      } registered in ${result.registration.seconds.toFixed(1)} s (${
+        result.registration.failures.length
+      } failed)`,
     );
-    result.ingest = await waitForCompleteness(portal, expectedRelations(mesh, 'registry'), {
-      startedAt,
-      timeoutMs: options.ingestMinutes * 60_000,
-      log,
-    });
-    log(`registry: complete in ${result.ingest.complete?.toFixed(1) ?? '(timeout)'} s; idling ${options.idleSeconds} s`);
+    result.ingest = await waitForCompleteness(
+      portal,
+      expectedRelations(mesh, 'registry'),
+      {
+        startedAt,
+        timeoutMs: options.ingestMinutes * 60_000,
+        log,
+      },
+    );
+    log(
+      `registry: complete in ${
+        result.ingest.complete?.toFixed(1) ?? '(timeout)'
+      } s; idling ${options.idleSeconds} s`,
+    );
     await sleep(10_000);
     result.idle = await measureIdle(portal, options.idleSeconds);
     result.connections = await connectionsByDatabase(portal);
 
     log('register: sequential registrations of new products');
-    result.register = await attempt('register', () => timeRegistrations(portal, mesh, 20));
+    result.register = await attempt('register', () =>
+      timeRegistrations(portal, mesh, 20),
+    );
     log('provisioning: sequential template runs');
-    result.provision = await attempt('provisioning', () => timeProvisioning(portal, options.templateRuns, { log }));
+    result.provision = await attempt('provisioning', () =>
+      timeProvisioning(portal, options.templateRuns, { log }),
+    );
 
     log('lineage: random products, then the hubs against a catalog-graph walk');
     result.lineage = await attempt('lineage', async () => {
@@ -121,7 +171,10 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
       const sample = names.filter((_, i) => i % step === 0).slice(0, 200);
       await lineageRequest(portal, `dataproduct:default/${sample[0]}`); // warm-up
       const times = [];
-      for (const name of sample) times.push((await lineageRequest(portal, `dataproduct:default/${name}`)).ms);
+      for (const name of sample)
+        times.push(
+          (await lineageRequest(portal, `dataproduct:default/${name}`)).ms,
+        );
       const hubs = [];
       for (const hub of mesh.hubs.slice(0, 5)) {
         const ref = `dataproduct:default/${hub.product}`;
@@ -135,10 +188,27 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
           walk.push(b.ms);
           nodes = { ours: a.nodes, walk: b.nodes, truncated: a.truncated };
         }
-        hubs.push({ ref, readers: hub.readers, ours: percentile(ours, 50), walk: percentile(walk, 50), nodes });
-        log(`  ${ref}: ${percentile(ours, 50).toFixed(0)} ms (${nodes.ours} nodes) vs walk ${percentile(walk, 50).toFixed(0)} ms (${nodes.walk} nodes)`);
+        hubs.push({
+          ref,
+          readers: hub.readers,
+          ours: percentile(ours, 50),
+          walk: percentile(walk, 50),
+          nodes,
+        });
+        log(
+          `  ${ref}: ${percentile(ours, 50).toFixed(0)} ms (${
+            nodes.ours
+          } nodes) vs walk ${percentile(walk, 50).toFixed(0)} ms (${
+            nodes.walk
+          } nodes)`,
+        );
       }
-      return { p50: percentile(times, 50), p95: percentile(times, 95), count: times.length, hubs };
+      return {
+        p50: percentile(times, 50),
+        p95: percentile(times, 95),
+        count: times.length,
+        hubs,
+      };
     });
 
     log('pages: the explorer and the mesh view in headless Chromium');
@@ -147,33 +217,63 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
       try {
         result.explorer = await attempt('explorer', async () => {
           const old = [];
-          for (let i = 0; i < 3; i++) old.push(await oldExplorerLoad(session, await portal.getToken()));
+          for (let i = 0; i < 3; i++)
+            old.push(await oldExplorerLoad(session, await portal.getToken()));
           const runs = [];
           for (let i = 0; i < 3 && (i === 0 || runs[0].at !== undefined); i++) {
-            runs.push(await timeToSelector(session, PAGES.explorer.route, PAGES.explorer.ready, { timeoutMs: 60_000 }));
+            runs.push(
+              await timeToSelector(
+                session,
+                PAGES.explorer.route,
+                PAGES.explorer.ready,
+                { timeoutMs: 60_000 },
+              ),
+            );
           }
           const at = runs.map(r => r.at).filter(a => a !== undefined);
-          if (at.length === 0) log(`explorer: ${NOT_AVAILABLE} (no ${PAGES.explorer.ready} on ${PAGES.explorer.route})`);
-          return { firstRows: percentile(at, 50), old: percentile(old.map(o => o.ms), 50), oldRows: old[0].rows };
+          if (at.length === 0)
+            log(
+              `explorer: ${NOT_AVAILABLE} (no ${PAGES.explorer.ready} on ${PAGES.explorer.route})`,
+            );
+          return {
+            firstRows: percentile(at, 50),
+            old: percentile(
+              old.map(o => o.ms),
+              50,
+            ),
+            oldRows: old[0].rows,
+          };
         });
         result.mesh = await attempt('mesh view', async () => {
           const runs = [];
           for (let i = 0; i < 3 && (i === 0 || runs[0].at !== undefined); i++) {
             runs.push(
-              await timeToSelector(session, PAGES.mesh.route, PAGES.mesh.ready, {
-                tab: PAGES.mesh.tab,
-                timeoutMs: 60_000,
-                screenshot:
-                  i === 2 && options.screenshots
-                    ? path.join(options.screenshots, `mesh-view-${options.products}.png`)
-                    : undefined,
-              }),
+              await timeToSelector(
+                session,
+                PAGES.mesh.route,
+                PAGES.mesh.ready,
+                {
+                  tab: PAGES.mesh.tab,
+                  timeoutMs: 60_000,
+                  screenshot:
+                    i === 2 && options.screenshots
+                      ? path.join(
+                          options.screenshots,
+                          `mesh-view-${options.products}.png`,
+                        )
+                      : undefined,
+                },
+              ),
             );
           }
           const at = runs.map(r => r.at).filter(a => a !== undefined);
-          if (at.length === 0) throw new Error(`no ${PAGES.mesh.ready} on ${PAGES.mesh.route}`);
+          if (at.length === 0)
+            throw new Error(`no ${PAGES.mesh.ready} on ${PAGES.mesh.route}`);
           return {
-            interactive: percentile(runs.map(r => r.fromClick).filter(a => a !== undefined), 50),
+            interactive: percentile(
+              runs.map(r => r.fromClick).filter(a => a !== undefined),
+              50,
+            ),
             fromNavigation: percentile(at, 50),
             longest: Math.max(...runs.map(r => r.longest ?? 0)),
           };
@@ -214,7 +314,9 @@ export function parseOptions(argv) {
       const raw = value();
       const n = Number(raw);
       if (!/^\d+$/.test(raw) || n < min || n > max) {
-        throw new Error(`${arg} takes a whole number from ${min} to ${max} (got '${raw}')`);
+        throw new Error(
+          `${arg} takes a whole number from ${min} to ${max} (got '${raw}')`,
+        );
       }
       return n;
     };
@@ -225,10 +327,15 @@ export function parseOptions(argv) {
     else if (arg === '--concurrency') options.concurrency = number(1, 64);
     else if (arg === '--template-runs') options.templateRuns = number(0, 100);
     else if (arg === '--ingest-minutes') options.ingestMinutes = number(1, 120);
-    else if (arg === '--screenshots') options.screenshots = path.resolve(value());
-    else throw new Error(`unknown option '${arg}': give --products N [--write] [--screenshots DIR] [--seed S] [--idle-seconds S] [--concurrency C] [--template-runs R] [--ingest-minutes M]`);
+    else if (arg === '--screenshots')
+      options.screenshots = path.resolve(value());
+    else
+      throw new Error(
+        `unknown option '${arg}': give --products N [--write] [--screenshots DIR] [--seed S] [--idle-seconds S] [--concurrency C] [--template-runs R] [--ingest-minutes M]`,
+      );
   }
-  if (options.products === undefined) throw new Error('give the mesh size: --products N (50 to 50,000)');
+  if (options.products === undefined)
+    throw new Error('give the mesh size: --products N (50 to 50,000)');
   options.ingestMinutes ??= Math.ceil(5 + options.products / 1000);
   return options;
 }
@@ -240,7 +347,13 @@ export async function runScaleBench(argv) {
   const mesh = generateMesh({ products: options.products, seed: options.seed });
   const { stats } = mesh;
   log(
-    `mesh of ${stats.products} products (${stats.ports} ports, ${stats.domains} domains, ${stats.resources} source tables; by chain depth ${stats.byDepth.join('/')}; hubs read by ${stats.hubs.join(', ')})`,
+    `mesh of ${stats.products} products (${stats.ports} ports, ${
+      stats.domains
+    } domains, ${
+      stats.resources
+    } source tables; by chain depth ${stats.byDepth.join(
+      '/',
+    )}; hubs read by ${stats.hubs.join(', ')})`,
   );
   // Ctrl-C stops the portals and their databases before the bench ends.
   for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -255,9 +368,17 @@ export async function runScaleBench(argv) {
   try {
     const orgFile = path.join(scratch, 'organisation.yaml');
     writeYaml(orgFile, mesh.catalog);
-    const orgRefs = mesh.catalog.map(e => `${e.kind}:default/${e.metadata.name}`.toLocaleLowerCase('en-US'));
+    const orgRefs = mesh.catalog.map(e =>
+      `${e.kind}:default/${e.metadata.name}`.toLocaleLowerCase('en-US'),
+    );
     const baseline = await runBaseline({ scratch, mesh, orgFile, options });
-    const registry = await runRegistry({ scratch, mesh, orgFile, orgRefs, options });
+    const registry = await runRegistry({
+      scratch,
+      mesh,
+      orgFile,
+      orgRefs,
+      options,
+    });
     const run = {
       options,
       stats,
@@ -267,12 +388,21 @@ export async function runScaleBench(argv) {
       date: new Date().toISOString().slice(0, 16).replace('T', ' '),
       machine: machine(),
     };
-    fs.writeFileSync(path.join(os.tmpdir(), `portal-scale-${options.products}.json`), JSON.stringify(run, null, 2));
+    fs.writeFileSync(
+      path.join(os.tmpdir(), `portal-scale-${options.products}.json`),
+      JSON.stringify(run, null, 2),
+    );
     const table = formatTable(run);
     console.log(table);
     if (options.write) {
-      writeSection(path.join(ROOT, 'docs/performance.md'), options.products, table);
-      log(`docs/performance.md: the section for N = ${options.products} replaced`);
+      writeSection(
+        path.join(ROOT, 'docs/performance.md'),
+        options.products,
+        table,
+      );
+      log(
+        `docs/performance.md: the section for N = ${options.products} replaced`,
+      );
     }
     return 0;
   } finally {

@@ -16,7 +16,11 @@ export default async function bench({ positionals, values = {} }) {
   if (name === 'scale') {
     const { runScaleBench } = await import('../../../bench/scale/run.mjs');
     const argv = Object.entries(values).flatMap(([option, value]) =>
-      value === true ? [`--${option}`] : value === false ? [] : [`--${option}`, value],
+      value === true
+        ? [`--${option}`]
+        : value === false
+        ? []
+        : [`--${option}`, value],
     );
     try {
       return await runScaleBench([...argv, ...rest]);
@@ -25,26 +29,34 @@ export default async function bench({ positionals, values = {} }) {
       throw new PortalError(`bench scale: ${error.message}`);
     }
   }
-  const scripts = fs.readdirSync(path.join(ROOT, 'bench')).filter(f => SCRIPT.test(f));
+  const scripts = fs
+    .readdirSync(path.join(ROOT, 'bench'))
+    .filter(f => SCRIPT.test(f));
   const file = scripts.find(f => f.replace(SCRIPT, '') === name);
   if (!file) {
     throw new PortalError(
-      `bench takes the name of a benchmark in bench/ (got ${name === undefined ? 'none' : `'${name}'`}): ${
-        [...scripts.map(f => f.replace(SCRIPT, '')), 'scale'].join(', ')
-      }`,
+      `bench takes the name of a benchmark in bench/ (got ${
+        name === undefined ? 'none' : `'${name}'`
+      }): ${[...scripts.map(f => f.replace(SCRIPT, '')), 'scale'].join(', ')}`,
     );
   }
   const db = await acquireDatabase({ reuseRunning: true });
   try {
     const { host, port, user, password } = db.connection;
     const loader = file.endsWith('.ts') ? ['-r', 'sucrase/register'] : [];
-    return await run(process.execPath, [...loader, path.join(ROOT, 'bench', file), ...rest], {
-      env: {
-        ...process.env,
-        ...databaseEnv(db.connection),
-        BENCH_DATABASE_URL: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}`,
+    return await run(
+      process.execPath,
+      [...loader, path.join(ROOT, 'bench', file), ...rest],
+      {
+        env: {
+          ...process.env,
+          ...databaseEnv(db.connection),
+          BENCH_DATABASE_URL: `postgresql://${encodeURIComponent(
+            user,
+          )}:${encodeURIComponent(password)}@${host}:${port}`,
+        },
       },
-    });
+    );
   } finally {
     await db.stop();
   }
