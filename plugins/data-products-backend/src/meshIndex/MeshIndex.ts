@@ -255,6 +255,64 @@ export class MeshIndex {
   }
 
   /**
+   * Every step from the nodes reachable from `root` in a direction within
+   * `maxHops` (a `feeds` edge is a hop, `exposes` is not), in one recursive
+   * query: what a breadth-first walk reads level by level, read at once.
+   * The recursion stops after `maxRows` (node, hops) pairs, and the answer
+   * is then `undefined`: walk level by level instead.
+   */
+  async reachableSteps(
+    root: string,
+    direction: 'upstream' | 'downstream',
+    maxHops: number,
+    maxRows: number,
+  ): Promise<MeshStep[] | undefined> {
+    const [from, to] =
+      direction === 'downstream' ? ['source', 'target'] : ['target', 'source'];
+    const hop = `CASE WHEN e.type = 'feeds' THEN 1 ELSE 0 END`;
+    const { rows } = await this.knex.raw(
+      `WITH RECURSIVE reach(ref, hops) AS (
+         SELECT ?::text, 0
+         UNION
+         SELECT e.${to}, r.hops + ${hop}
+           FROM reach r
+           JOIN ${EDGES} e ON e.${from} = r.ref
+           JOIN ${NODES} n ON n.ref = e.${to}
+          WHERE r.hops + ${hop} <= ?
+       ),
+       capped AS (SELECT ref FROM reach LIMIT ?),
+       expanded AS (SELECT DISTINCT ref FROM capped)
+       SELECT e.${from} AS "from", e.type AS edge_type,
+              ${LINEAGE_COLUMNS.map(c => `n.${c}`).join(', ')},
+              (SELECT count(*) FROM capped) AS reached
+         FROM expanded x
+         JOIN ${EDGES} e ON e.${from} = x.ref
+         JOIN ${NODES} n ON n.ref = e.${to}
+        ORDER BY e.${from}, e.type, n.ref`,
+      [root, maxHops, maxRows],
+    );
+    if (rows.length > 0 && Number(rows[0].reached) >= maxRows) {
+      return undefined;
+    }
+    return rows.map(
+      ({
+        from: source,
+        edge_type,
+        reached: _reached,
+        ...node
+      }: MeshLineageNode & {
+        from: string;
+        edge_type: string;
+        reached: string;
+      }) => ({
+        from: source,
+        type: edge_type as LineageEdge['type'],
+        node,
+      }),
+    );
+  }
+
+  /**
    * Up to `limit` nodes of the whole mesh (products first, then ports, then
    * the rest) and the edges between them.
    */

@@ -176,11 +176,24 @@ describe('LineageService', () => {
     }
   });
 
-  it('answers as the catalog walk does on a mesh where paths of different lengths meet', async () => {
+  it('answers as the catalog walk does on a mesh where paths of different lengths meet, read at once or level by level', async () => {
     const entities = generatedMesh();
-    const { service, walk } = await setUp(databases, entities);
+    const {
+      service: atOnce,
+      walk,
+      index,
+      catalog,
+    } = await setUp(databases, entities);
+    const levelByLevel = new LineageService({
+      index,
+      catalog,
+      permissions: mockServices.permissions(),
+      maxReachedRows: 1,
+    });
     let compared = 0;
-    for (const entity of entities.filter((_, i) => i % 3 === 0)) {
+    for (const [service, entity] of entities
+      .filter((_, i) => i % 3 === 0)
+      .flatMap(e => [[atOnce, e] as const, [levelByLevel, e] as const])) {
       const rootRef = stringifyEntityRef(entity);
       for (const [upstream, downstream] of [
         [1, 1],
@@ -204,7 +217,7 @@ describe('LineageService', () => {
         compared++;
       }
     }
-    expect(compared).toBeGreaterThan(50);
+    expect(compared).toBeGreaterThan(100);
   });
 
   it('serves a hub (one source read by 120 products) with every consumer', async () => {

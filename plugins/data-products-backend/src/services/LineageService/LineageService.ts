@@ -15,6 +15,7 @@ import {
 import { CatalogLineageWalk } from './CatalogLineageWalk';
 import {
   lineageNodeId,
+  LineageStepReader,
   recordingReader,
   toLineageNode,
   walkLineage,
@@ -28,6 +29,12 @@ export interface LineageRequest {
   downstream: number;
   credentials: BackstageCredentials;
 }
+
+/**
+ * The most (node, hops) pairs one recursive read of the index reaches by
+ * default; a larger graph is walked level by level, up to the node limit.
+ */
+export const MAX_REACHED_ROWS = 2 * MAX_LINEAGE_NODES;
 
 // The fewest fields that tell whether the caller sees an entity.
 const VISIBILITY_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
@@ -49,12 +56,16 @@ export class LineageService {
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
   readonly #catalogWalk: CatalogLineageWalk;
+  readonly #maxReachedRows: number;
 
   constructor(options: {
     index: MeshIndex;
     catalog: CatalogService;
     permissions: PermissionsService;
+    /** See {@link MAX_REACHED_ROWS}. */
+    maxReachedRows?: number;
   }) {
+    this.#maxReachedRows = options.maxReachedRows ?? MAX_REACHED_ROWS;
     this.#index = options.index;
     this.#catalog = options.catalog;
     this.#permissions = options.permissions;
@@ -102,15 +113,14 @@ export class LineageService {
       upstream: request.upstream,
       downstream: request.downstream,
     };
-    if (await this.#seesEverything(credentials)) {
-      return walkLineage({
-        ...walk,
-        read: (refs, direction) => this.#index.neighbours(refs, direction),
-      });
+    const [read, seesEverything] = await Promise.all([
+      this.#indexReader(root, request.upstream, request.downstream),
+      this.#seesEverything(credentials),
+    ]);
+    if (seesEverything) {
+      return walkLineage({ ...walk, read });
     }
-    const recorder = recordingReader((refs, direction) =>
-      this.#index.neighbours(refs, direction),
-    );
+    const recorder = recordingReader(read);
     await walkLineage({ ...walk, read: recorder.read });
     const visible = await this.#visibleRefs(
       [root.ref, ...recorder.refs()],
@@ -123,6 +133,44 @@ export class LineageService {
       ...walk,
       read: recorder.replay(ref => visible.has(ref)),
     });
+  }
+
+  // Reads the steps of each direction's walk in one recursive query, then
+  // serves the walk's levels from them; level by level when the graph is
+  // too large for one read.
+  async #indexReader(
+    root: MeshLineageNode,
+    upstream: number,
+    downstream: number,
+  ): Promise<LineageStepReader> {
+    const [up, down] = await Promise.all(
+      (
+        [
+          ['upstream', upstream],
+          ['downstream', downstream],
+        ] as const
+      ).map(async ([direction, hops]) => {
+        const steps = await this.#index.reachableSteps(
+          root.ref,
+          direction,
+          hops,
+          this.#maxReachedRows,
+        );
+        if (!steps) return undefined;
+        const from = new Map<string, MeshStep[]>();
+        for (const step of steps) {
+          if (!from.has(step.from)) from.set(step.from, []);
+          from.get(step.from)!.push(step);
+        }
+        return from;
+      }),
+    );
+    return async (refs, direction) => {
+      const read = direction === 'upstream' ? up : down;
+      return read
+        ? refs.flatMap(ref => read.get(ref) ?? [])
+        : this.#index.neighbours(refs, direction);
+    };
   }
 
   /** The whole mesh from the index, up to the node limit. */
