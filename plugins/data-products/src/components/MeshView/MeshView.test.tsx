@@ -49,6 +49,7 @@ const domains: MeshGraph = {
   expanded: [],
   limit: 300,
   truncated: false,
+  omittedEdges: 0,
 };
 
 const product = (id: string, title: string, extra = {}) => ({
@@ -76,6 +77,7 @@ const salesOpen: MeshGraph = {
   expanded: [SALES],
   limit: 300,
   truncated: false,
+  omittedEdges: 0,
 };
 
 const focused = (depth: number): MeshGraph => ({
@@ -89,6 +91,7 @@ const focused = (depth: number): MeshGraph => ({
   depth,
   limit: 300,
   truncated: depth > 3,
+  omittedEdges: depth > 3 ? 12 : 0,
 });
 
 function fakeMeshApi() {
@@ -195,7 +198,9 @@ describe('MeshView', () => {
         depth: 5,
       }),
     );
-    expect(await screen.findByTestId('mesh-truncated')).toBeInTheDocument();
+    expect(await screen.findByTestId('mesh-truncated')).toHaveTextContent(
+      '12 weaker connections are not drawn',
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
     await waitFor(() =>

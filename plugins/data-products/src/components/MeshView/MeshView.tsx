@@ -285,11 +285,16 @@ export function MeshView(props: { height?: number | string }) {
           <Typography className={classes.notice}>Updating…</Typography>
         )}
       </div>
-      {graph?.truncated && (
+      {graph && (graph.truncated || graph.omittedEdges > 0) && (
         <Typography className={classes.notice} data-testid="mesh-truncated">
-          Showing {graph.nodes.length} nodes, the most connected first; the
-          other products stay in their domain's node. Search for a product to
-          focus on it.
+          {graph.truncated &&
+            `Showing ${graph.nodes.length} nodes, the most connected first; the other products stay in their domain's node. Search for a product to focus on it. `}
+          {graph.omittedEdges > 0 &&
+            `The ${
+              graph.edges.length
+            } heaviest connections are drawn; ${graph.omittedEdges.toLocaleString(
+              'en-US',
+            )} weaker connections are not drawn.`}
         </Typography>
       )}
       {error && <ResponseErrorPanel error={error} />}

@@ -2,7 +2,7 @@ import type {
   MeshGraph,
   MeshNode,
 } from '@dataproducts/plugin-data-products-common';
-import ELK from 'elkjs/lib/elk.bundled.js';
+import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 
 /** Width and height of a group (domain, sources) node, in pixels. */
 export const GROUP_WIDTH = 220;
@@ -20,7 +20,76 @@ export interface PositionedMeshNode {
   height: number;
 }
 
-const elk = new ELK();
+/**
+ * Lays a graph out in a web worker when the browser has them (the app's
+ * bundler turns `new Worker(new URL(...))` into a worker chunk), so that a
+ * layout never holds the page's main thread; on the main thread otherwise
+ * (tests).
+ */
+class MeshLayoutRunner {
+  #worker: Worker | undefined | null = null;
+  #inThread: InstanceType<typeof ELK> | undefined;
+  #nextId = 0;
+  readonly #pending = new Map<
+    number,
+    {
+      graph: ElkNode;
+      resolve: (graph: ElkNode) => void;
+      reject: (error: Error) => void;
+    }
+  >();
+
+  #startWorker(): Worker | undefined {
+    if (typeof Worker === 'undefined') return undefined;
+    try {
+      const worker = new Worker(
+        new URL('./meshLayout.worker.ts', import.meta.url),
+      );
+      worker.onmessage = (
+        event: MessageEvent<{ id: number; result?: ElkNode; error?: string }>,
+      ) => {
+        const waiting = this.#pending.get(event.data.id);
+        this.#pending.delete(event.data.id);
+        if (!waiting) return;
+        if (event.data.result) waiting.resolve(event.data.result);
+        else waiting.reject(new Error(event.data.error ?? 'layout failed'));
+      };
+      worker.onerror = () => {
+        // The worker could not run: lay out on the main thread from now on.
+        worker.terminate();
+        this.#worker = undefined;
+        for (const [id, waiting] of this.#pending) {
+          this.#pending.delete(id);
+          this.#layoutInThread(waiting.graph).then(
+            waiting.resolve,
+            waiting.reject,
+          );
+        }
+      };
+      return worker;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #layoutInThread(graph: ElkNode): Promise<ElkNode> {
+    this.#inThread ??= new ELK();
+    return this.#inThread.layout(graph);
+  }
+
+  layout(graph: ElkNode): Promise<ElkNode> {
+    if (this.#worker === null) this.#worker = this.#startWorker();
+    const worker = this.#worker;
+    if (!worker) return this.#layoutInThread(graph);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { graph, resolve, reject });
+      worker.postMessage({ id, graph });
+    });
+  }
+}
+
+const runner = new MeshLayoutRunner();
 
 /** Whether a node stands for a group of members. */
 export function isGroup(node: MeshNode): boolean {
@@ -41,9 +110,9 @@ function shapeKey(graph: MeshGraph): string {
 
 /**
  * Lays the mesh out left to right (sources on the left, consumers on the
- * right) with ELK's layered algorithm. The graph is bounded by the server
- * (at most 300 nodes), and the options favour speed over the last crossing
- * saved, so that a layout never holds the page for long.
+ * right) with ELK's layered algorithm, in a web worker. The graph is bounded
+ * by the server (at most 300 nodes), and the options favour speed over the
+ * last crossing saved for large graphs.
  */
 export async function layoutMesh(
   graph: MeshGraph,
@@ -58,7 +127,7 @@ export async function layoutMesh(
     isGroup(node)
       ? { width: GROUP_WIDTH, height: GROUP_HEIGHT }
       : { width: MEMBER_WIDTH, height: MEMBER_HEIGHT };
-  const laidOut = await elk.layout({
+  const laidOut = await runner.layout({
     id: 'mesh',
     layoutOptions: {
       'elk.algorithm': 'layered',
