@@ -158,6 +158,47 @@ describe('DataProductsPage', () => {
     expect(productNames()).not.toContain('Product 000');
   });
 
+  it('keeps asking while pages come back short, as for a caller who may not read every product', async () => {
+    const [first, second, third] = demoProducts;
+    const pages = [
+      { items: [first], nextCursor: 'a' },
+      { items: [], nextCursor: 'b' },
+      { items: [second, third] },
+    ];
+    const requests: unknown[] = [];
+    const explore = jest.fn(async (request: { cursor?: string }) => {
+      requests.push(request.cursor);
+      const page = pages[requests.length - 1];
+      return {
+        ...page,
+        totalCount: 3,
+        facets: { domain: [], owner: [], lifecycle: [], type: [] },
+        countsAreUpperBounds: true,
+      };
+    });
+    renderInTestApp(<DataProductsPage />, {
+      apis: [
+        [dataProductsExplorerApiRef, { explore }],
+        [entityPresentationApiRef, presentationOf(titled)],
+        [dataProductsApiRef, mockDataProductsApi()],
+        [dataProductsFreshnessApiRef, mockFreshnessApi()],
+        [dataProductsColumnLineageApiRef, mockColumnLineageApi()],
+      ],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(
+      await screen.findByText('up to 3 data products'),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(productNames()).toEqual([
+        'Marketing Customer 360',
+        'Sales CRM Customers',
+        'Sales ERP Orders',
+      ]),
+    );
+    expect(requests).toEqual([undefined, 'a', 'b']);
+  });
+
   it('searches on the server once the user stops typing, and says when nothing matches', async () => {
     const explorer = renderPage();
     await screen.findByText('3 data products');

@@ -14,6 +14,7 @@ import {
   type HTMLAttributes,
   type ReactNode,
   useEffect,
+  useRef,
   useState,
 } from 'react';
 import { FixedSizeList, type ListChildComponentProps } from 'react-window';
@@ -261,10 +262,26 @@ export function DataProductsTable(props: {
   /** What the body says when there are no rows. */
   emptyContent?: ReactNode;
 }) {
-  const { rows, sort, order, onSort, hasMore, onLoadMore } = props;
+  const { rows, sort, order, onSort, hasMore, loadingMore, onLoadMore } = props;
+  const { loadError } = props;
   const classes = useStyles();
   const maxHeight = useListHeight();
   const itemCount = rows.length + (hasMore ? 1 : 0);
+  // The last row in view. A page may add no row in view (a caller who may
+  // not read its products gets it empty), so the check runs again when a
+  // page arrives, not only when the user scrolls.
+  const lastVisible = useRef(0);
+  const loadMoreIfNearEnd = () => {
+    if (
+      hasMore &&
+      !loadingMore &&
+      !loadError &&
+      lastVisible.current >= rows.length - LOAD_AHEAD
+    ) {
+      onLoadMore();
+    }
+  };
+  useEffect(loadMoreIfNearEnd);
 
   return (
     <div role="table" aria-label="Data products">
@@ -313,16 +330,10 @@ export function DataProductsTable(props: {
           itemSize={ROW_HEIGHT}
           overscanCount={5}
           outerElementType={RowGroup}
-          itemData={{ rows, classes, loadError: props.loadError }}
+          itemData={{ rows, classes, loadError }}
           onItemsRendered={({ visibleStopIndex }) => {
-            if (
-              hasMore &&
-              !props.loadingMore &&
-              !props.loadError &&
-              visibleStopIndex >= rows.length - LOAD_AHEAD
-            ) {
-              onLoadMore();
-            }
+            lastVisible.current = visibleStopIndex;
+            loadMoreIfNearEnd();
           }}
         >
           {ProductRowView}

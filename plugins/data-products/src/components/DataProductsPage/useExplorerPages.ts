@@ -152,8 +152,13 @@ export function useExplorerPages(query: Query): ExplorerPages {
   }, [explorerApi, key, loadChips]);
 
   const { nextCursor, loadingMore, loading } = state;
+  // The cursor last asked for: the table may ask twice before it re-renders.
+  const asked = useRef<string>();
   const loadMore = useCallback(() => {
-    if (!nextCursor || loadingMore || loading) return;
+    if (!nextCursor || loadingMore || loading || asked.current === nextCursor) {
+      return;
+    }
+    asked.current = nextCursor;
     const forGeneration = generation.current;
     setState(before => ({ ...before, loadingMore: true }));
     explorerApi
@@ -177,6 +182,7 @@ export function useExplorerPages(query: Query): ExplorerPages {
       })
       .catch(error => {
         if (generation.current !== forGeneration) return;
+        asked.current = undefined;
         setState(before => ({ ...before, loadingMore: false, error }));
       });
   }, [explorerApi, key, nextCursor, loadingMore, loading, loadChips]);
