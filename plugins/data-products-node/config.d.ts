@@ -116,6 +116,24 @@ export interface Config {
         retention?: string | HumanDurationConfig;
       };
     };
+    /**
+     * The mesh index (products, ports, sources and their edges in the
+     * data-products plugin's database). See docs/architecture.md.
+     */
+    meshIndex?: {
+      /**
+       * When the whole index is reconciled with the registry and the
+       * catalog: a Backstage task schedule, e.g.
+       * `{ frequency: { minutes: 5 }, timeout: { minutes: 10 } }` (the
+       * default). One replica runs it at a time, and each runs it once at
+       * start-up.
+       */
+      schedule?: {
+        frequency: string | HumanDurationConfig | { cron: string };
+        timeout: string | HumanDurationConfig;
+        initialDelay?: string | HumanDurationConfig;
+      };
+    };
     /** Access requests (the data-products backend plugin). */
     access?: {
       /** The task that ends access at its end date and sends reminders. */
