@@ -176,12 +176,15 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
           (await lineageRequest(portal, `dataproduct:default/${name}`)).ms,
         );
       const hubs = [];
-      for (const hub of mesh.hubs.slice(0, 5)) {
+      const largest = [...mesh.hubs]
+        .sort((a, b) => b.readers - a.readers)
+        .slice(0, 3);
+      for (const hub of largest) {
         const ref = `dataproduct:default/${hub.product}`;
         const ours = [];
         const walk = [];
         let nodes;
-        for (let round = 0; round < 3; round++) {
+        for (let round = 0; round < 2; round++) {
           const a = await lineageRequest(portal, ref);
           const b = await catalogGraphWalk(portal, ref);
           ours.push(a.ms);
