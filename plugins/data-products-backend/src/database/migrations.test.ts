@@ -45,6 +45,16 @@ async function registryColumns(knex: Knex) {
   return rows;
 }
 
+/** Every migration of the package, in the order knex applies them. */
+const MIGRATIONS = [
+  '20261201000000_registry.js',
+  '20261201a_refresh_runs.js',
+  '20261215000000_access_requests.js',
+  '20261220000000_mesh_index.js',
+  '20261220000001_registry_changes.js',
+  '20261220000003_explore_indexes.js',
+];
+
 async function appliedMigrations(knex: Knex): Promise<string[]> {
   const rows = await knex('knex_migrations').select('name').orderBy('id');
   return rows.map(row => row.name);
@@ -75,11 +85,7 @@ describe('applyDatabaseMigrations', () => {
         notNull: true,
       },
     ]);
-    expect(await appliedMigrations(knex)).toEqual([
-      '20261201000000_registry.js',
-      '20261201a_refresh_runs.js',
-      '20261215000000_access_requests.js',
-    ]);
+    expect(await appliedMigrations(knex)).toEqual(MIGRATIONS);
   });
 
   it('upgrades a database whose registry table the plugin made before migrations, keeping its rows', async () => {
@@ -100,11 +106,7 @@ describe('applyDatabaseMigrations', () => {
     await applyDatabaseMigrations(knex);
 
     expect(await registryColumns(knex)).toEqual(legacyColumns);
-    expect(await appliedMigrations(knex)).toEqual([
-      '20261201000000_registry.js',
-      '20261201a_refresh_runs.js',
-      '20261215000000_access_requests.js',
-    ]);
+    expect(await appliedMigrations(knex)).toEqual(MIGRATIONS);
     expect(await new RegistryStore(knex).list()).toEqual([
       {
         product,
@@ -127,11 +129,7 @@ describe('applyDatabaseMigrations', () => {
         applyDatabaseMigrations(replica),
         applyDatabaseMigrations(knex),
       ]);
-      expect(await appliedMigrations(knex)).toEqual([
-        '20261201000000_registry.js',
-        '20261201a_refresh_runs.js',
-        '20261215000000_access_requests.js',
-      ]);
+      expect(await appliedMigrations(knex)).toEqual(MIGRATIONS);
       expect(await registryColumns(replica)).toHaveLength(8);
     } finally {
       await replica.destroy();
@@ -142,10 +140,6 @@ describe('applyDatabaseMigrations', () => {
     const knex = await databases.init('POSTGRES_18');
     await applyDatabaseMigrations(knex);
     await applyDatabaseMigrations(knex);
-    expect(await appliedMigrations(knex)).toEqual([
-      '20261201000000_registry.js',
-      '20261201a_refresh_runs.js',
-      '20261215000000_access_requests.js',
-    ]);
+    expect(await appliedMigrations(knex)).toEqual(MIGRATIONS);
   });
 });
