@@ -16,6 +16,8 @@ import {
   register,
 } from './__testUtils__/meshTestSetup';
 import { keepMeshIndexCurrent } from './keepMeshIndexCurrent';
+import { MeshIndex } from './MeshIndex';
+import { MeshIndexSync } from './MeshIndexSync';
 
 jest.setTimeout(60_000);
 
@@ -368,6 +370,37 @@ describe('MeshIndexSync', () => {
     expect(
       (await indexRows(knex)).nodes.filter(n => n.origin === 'registry'),
     ).toHaveLength(0);
+  });
+
+  it('reads the registry and the catalog page by page to the same index', async () => {
+    const rowsAfterReconcile = async (pageSize?: number) => {
+      const knex = await meshTestDatabase(databases);
+      for (let i = 0; i < 5; i++) {
+        await register(
+          knex,
+          product(`registered-${i}`, {
+            inputs: ['outputport:sales-crm-customers-customers'],
+          }),
+          [port(`registered-${i}`, 'out')],
+        );
+      }
+      const index = new MeshIndex(knex);
+      const sync = new MeshIndexSync({
+        index,
+        catalog: new ChangingCatalog(demoCatalog()).service,
+        auth: mockServices.auth(),
+        pageSize,
+      });
+      await sync.reconcile();
+      const { nodes, edges } = await indexRows(knex);
+      return {
+        nodes: nodes.map(({ updated_at: _updatedAt, ...node }) => node),
+        edges,
+      };
+    };
+    const inPagesOfTwo = await rowsAfterReconcile(2);
+    expect(inPagesOfTwo.nodes).toHaveLength(11 + 10);
+    expect(inPagesOfTwo).toEqual(await rowsAfterReconcile());
   });
 
   it('heals a registry change whose event was lost with the next reconcile', async () => {
