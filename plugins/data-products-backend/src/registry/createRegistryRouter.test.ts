@@ -155,10 +155,7 @@ describe('registry HTTP API', () => {
   it('answers 400 naming the value for a hostile cursor or limit', async () => {
     const server = await start();
     const cases: Array<[string, string]> = [
-      [
-        '',
-        'Invalid after null: give one whole number from 0 to 9007199254740991',
-      ],
+      ['', 'Missing after: give one whole number from 0 to 9007199254740991'],
       ['after=-1', 'Invalid after "-1": give one whole number from 0'],
       ['after=1.5', 'Invalid after "1.5"'],
       ['after=1e3', 'Invalid after "1e3"'],

@@ -48,8 +48,13 @@ function readWholeNumber(
   max: number,
 ): number {
   const value = query[key];
-  if (value === undefined && fallback !== undefined) {
-    return fallback;
+  if (value === undefined) {
+    if (fallback !== undefined) {
+      return fallback;
+    }
+    throw new InputError(
+      `Missing ${key}: give one whole number from ${min} to ${max}`,
+    );
   }
   const number =
     typeof value === 'string' && /^[0-9]{1,16}$/.test(value)
@@ -58,7 +63,7 @@ function readWholeNumber(
   if (!Number.isSafeInteger(number) || number < min || number > max) {
     throw new InputError(
       `Invalid ${key} ${JSON.stringify(
-        value ?? null,
+        value,
       )}: give one whole number from ${min} to ${max}`,
     );
   }
@@ -98,6 +103,7 @@ export function createRegistryRouter(options: {
 
   router.get('/registry/changes', async (req, res) => {
     const query = req.query as Record<string, unknown>;
+    // The cursor of the last page, or of `GET /registry/products`.
     const after = readWholeNumber(query, 'after', undefined, 0, MAX_CURSOR);
     const limit = readWholeNumber(
       query,
