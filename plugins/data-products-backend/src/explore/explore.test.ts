@@ -343,6 +343,13 @@ describe('GET /explore', () => {
       ]);
     });
 
+    it('takes domain and owner refs in any case, as the index keeps them lowercased', async () => {
+      const page = await explore('owner=Group:default/Logistics');
+      expect(page.items.map(item => item.name)).toEqual([
+        'logistics-wms-shipments',
+      ]);
+    });
+
     it('matches nothing for a value no product has', async () => {
       const page = await explore('owner=group:default/nobody');
       expect(page.items).toEqual([]);

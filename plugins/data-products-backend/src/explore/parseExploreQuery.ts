@@ -222,7 +222,13 @@ export function parseExploreQuery(
   const filters: ExploreQuery['filters'] = {};
   for (const key of EXPLORE_FILTER_KEYS) {
     const values = parseFilter(query[key], key);
-    if (values) filters[key] = values;
+    // The index keeps domains and owners as lowercased refs.
+    if (values) {
+      filters[key] =
+        key === 'domain' || key === 'owner'
+          ? [...new Set(values.map(v => v.toLocaleLowerCase('en-US')))]
+          : values;
+    }
   }
   const base = {
     words: parseWords(single(query, 'q')),
