@@ -51,8 +51,11 @@ export const DEFAULT_REGISTRY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
   };
 
 // How soon a first sync that failed (the registry not up yet at start) is
-// tried again, instead of waiting for the next poll.
-const FIRST_SYNC_RETRY_MS = 1000;
+// tried again, instead of waiting for the next poll; the delay doubles with
+// each failure up to the longest, so a registry that is not there at all
+// costs little.
+const FIRST_SYNC_RETRY_MS = 500;
+const FIRST_SYNC_RETRY_MAX_MS = 30_000;
 
 /**
  * Publishes the self-service products of the data-products registry as
@@ -78,6 +81,7 @@ export class DataProductRegistryEntityProvider implements EntityProvider {
   private pending = false;
   private lastError?: string;
   private firstSyncRetry?: ReturnType<typeof setTimeout>;
+  private firstSyncRetryMs = FIRST_SYNC_RETRY_MS;
   private readonly registry: DataProductsRegistryClient;
 
   constructor(
@@ -184,8 +188,12 @@ export class DataProductRegistryEntityProvider implements EntityProvider {
           this.firstSyncRetry = setTimeout(() => {
             this.firstSyncRetry = undefined;
             void this.syncInBackground();
-          }, FIRST_SYNC_RETRY_MS);
+          }, this.firstSyncRetryMs);
           this.firstSyncRetry.unref?.();
+          this.firstSyncRetryMs = Math.min(
+            this.firstSyncRetryMs * 2,
+            FIRST_SYNC_RETRY_MAX_MS,
+          );
         }
       },
     );
