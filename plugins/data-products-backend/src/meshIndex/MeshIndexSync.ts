@@ -372,8 +372,22 @@ export class MeshIndexSync {
     }
     const wanted = new Set(declarations.map(d => d.node.ref));
     const removed = await this.#index.write(async tx => {
+      // A source that a product registered meanwhile reads (its event
+      // added it; this reconcile did not look it up) stays.
+      const readByRegistry = new Set<string>(
+        await tx('data_product_mesh_edges')
+          .where({ type: 'feeds' })
+          .whereIn(
+            'declared_by',
+            tx('data_product_mesh_nodes')
+              .select('ref')
+              .where({ origin: 'registry', kind: DATA_PRODUCT_KIND }),
+          )
+          .pluck('source'),
+      );
       const gone = (await this.#index.refsOfOrigin('catalog', tx)).filter(
-        ref => !wanted.has(ref),
+        ref =>
+          !wanted.has(ref) && !(readByRegistry.has(ref) && !sources.has(ref)),
       );
       await this.#index.remove(gone, tx);
       return gone.length;

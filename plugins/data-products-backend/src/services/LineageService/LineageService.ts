@@ -11,11 +11,13 @@ import {
   catalogEntityReadPermission,
   meshRef,
   MeshIndex,
+  type MeshLineageNode,
+  type MeshStep,
 } from '../../meshIndex';
 import { CatalogLineageWalk } from './CatalogLineageWalk';
 import {
   lineageNodeId,
-  LineageStepReader,
+  type LineageStepReader,
   recordingReader,
   toLineageNode,
   walkLineage,
