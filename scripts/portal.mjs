@@ -25,7 +25,7 @@ const COMMANDS = {
   },
   test: {
     summary:
-      'lint, type check and every test against PostgreSQL 18, then the engine and action tests again on PostgreSQL 15',
+      'lint, type check and every test against PostgreSQL 18, then the engine tests and the demo scenario again on PostgreSQL 15',
     passThrough: '[jest options and test paths]',
   },
   seed: seedCommand,
