@@ -157,6 +157,26 @@ describe('DataProductsProcessor', () => {
       ]);
     });
 
+    it('emits every relation of a port that names its owner (as the registry publishes ports) before its product is in the catalog', async () => {
+      const catalog = catalogServiceMock({ entities: [] });
+      const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+      const processor = new DataProductsProcessor({
+        catalog,
+        auth: mockServices.auth(),
+      });
+      const owned = {
+        ...port,
+        spec: { ...port.spec, owner: 'group:marketing' },
+      };
+      expect(await relationsOf(processor, owned)).toEqual([
+        expect.stringContaining(' partOf '),
+        expect.stringContaining(' hasPart '),
+        'OutputPort:default/marketing-customer-360-customer-activity ownedBy Group:default/marketing',
+        'Group:default/marketing ownerOf OutputPort:default/marketing-customer-360-customer-activity',
+      ]);
+      expect(getEntityByRef).not.toHaveBeenCalled();
+    });
+
     it('emits no owner while the product is not in the catalog yet', async () => {
       expect(await relationsOf(createProcessor([]), port)).toEqual([
         expect.stringContaining(' partOf '),
