@@ -15,9 +15,9 @@ import {
   databaseEnv,
   seed,
 } from '../../scripts/lib/database.mjs';
-import { freePort, portInUse } from '../../scripts/lib/postgres.mjs';
+import { freePort } from '../../scripts/lib/postgres.mjs';
 import { ROOT } from '../../scripts/lib/process.mjs';
-import { PORTAL_PORT, waitUntilReady } from '../../scripts/lib/server.mjs';
+import { waitUntilReady } from '../../scripts/lib/server.mjs';
 
 /** The demo organisation's catalog file, which every bench portal also loads. */
 const DEMO_LOCATION = { type: 'file', target: '../../catalog-info/all.yaml' };
@@ -57,11 +57,10 @@ export function rssMiB(pid) {
  * client factory and `stop()`.
  */
 export async function startPortal({ scratch, files = [], log }) {
-  if (await portInUse(PORTAL_PORT)) {
-    throw new Error(
-      `port ${PORTAL_PORT} is already in use: stop the portal that runs there first`,
-    );
-  }
+  // A port of its own, so that the bench runs beside a portal on 7007 (and
+  // the browser tests' portals); the app reads its base URL from the backend.
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
   const db = await acquireDatabase({
     reuseRunning: false,
     dataDir: path.join(scratch, 'postgres'),
@@ -78,6 +77,9 @@ export async function startPortal({ scratch, files = [], log }) {
     WAREHOUSE_DATABASE,
     NODE_ENV: 'development',
     APP_CONFIG_catalog_locations: JSON.stringify(locations),
+    APP_CONFIG_backend_listen_port: String(port),
+    APP_CONFIG_backend_baseUrl: url,
+    APP_CONFIG_app_baseUrl: url,
     // The backend's own log would drown the bench's progress.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'warn',
     ESBK_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'),
@@ -117,7 +119,6 @@ export async function startPortal({ scratch, files = [], log }) {
       return code;
     }),
   };
-  const url = `http://localhost:${PORTAL_PORT}`;
   try {
     await waitUntilReady(url, 300);
   } catch (error) {

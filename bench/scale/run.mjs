@@ -270,8 +270,19 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
             );
           }
           const at = runs.map(r => r.at).filter(a => a !== undefined);
-          if (at.length === 0)
-            throw new Error(`no ${PAGES.mesh.ready} on ${PAGES.mesh.route}`);
+          if (at.length === 0) {
+            const shown = await session.page
+              .locator('[data-testid="mesh-view"]')
+              .innerText({ timeout: 1000 })
+              .catch(() => '(no mesh view)');
+            throw new Error(
+              `no ${PAGES.mesh.ready} on ${
+                PAGES.mesh.route
+              } within 60 s; the view showed: ${shown
+                .replace(/\s+/g, ' ')
+                .slice(0, 160)}`,
+            );
+          }
           return {
             interactive: percentile(
               runs.map(r => r.fromClick).filter(a => a !== undefined),
