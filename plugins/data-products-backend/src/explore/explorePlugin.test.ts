@@ -1,12 +1,12 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import type { ExploreResponse } from '@dataproducts/plugin-data-products-common';
+import {
+  createWarehouseTestDatabases,
+  warehouseTestDatabaseId,
+} from '@dataproducts/plugin-data-products-node/testUtils';
 import request from 'supertest';
 import { dataProductsPlugin } from '../plugin';
 import { demoCatalog } from '../testUtils/demoCatalog';
@@ -14,10 +14,10 @@ import { demoCatalog } from '../testUtils/demoCatalog';
 jest.setTimeout(120_000);
 
 describe('GET /api/data-products/explore in the plugin', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
+  const databases = createWarehouseTestDatabases();
 
   it('answers the demo from the mesh index the plugin builds at start-up', async () => {
-    const knex = await databases.init('POSTGRES_18');
+    const knex = await databases.init(warehouseTestDatabaseId());
     const { server } = await startTestBackend({
       features: [
         dataProductsPlugin,
