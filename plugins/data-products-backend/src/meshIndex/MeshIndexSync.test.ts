@@ -338,7 +338,7 @@ describe('MeshIndexSync', () => {
     );
     const events = mockServices.events();
     const scheduler = mockServices.scheduler.mock();
-    await keepMeshIndexCurrent({
+    const queue = await keepMeshIndexCurrent({
       sync,
       events,
       scheduler,
@@ -358,6 +358,8 @@ describe('MeshIndexSync', () => {
       topic: REGISTRY_TOPIC,
       eventPayload: { id: 1, name: 'marketing-email-list', op: 'upsert' },
     });
+    // Indexed in the background: the publisher does not wait for it.
+    await queue.idle();
     expect(
       (await indexRows(knex)).nodes.filter(n => n.origin === 'registry'),
     ).toHaveLength(3);
@@ -367,6 +369,7 @@ describe('MeshIndexSync', () => {
       topic: REGISTRY_TOPIC,
       eventPayload: { id: 2, name: 'marketing-email-list', op: 'delete' },
     });
+    await queue.idle();
     expect(
       (await indexRows(knex)).nodes.filter(n => n.origin === 'registry'),
     ).toHaveLength(0);

@@ -10,6 +10,7 @@ export {
   MESH_RECONCILE_TASK_ID,
   readMeshIndexSchedule,
 } from './keepMeshIndexCurrent';
+export { RegistryIndexQueue } from './RegistryIndexQueue';
 export {
   entityDeclaration,
   meshRef,

@@ -12,6 +12,7 @@ import {
   type DataProductRegistryEventPayload,
 } from '@dataproducts/plugin-data-products-common';
 import type { MeshIndexSync } from './MeshIndexSync';
+import { RegistryIndexQueue } from './RegistryIndexQueue';
 
 /** The id of the scheduled task that reconciles the mesh index. */
 export const MESH_RECONCILE_TASK_ID = 'data-products-mesh-index-reconcile';
@@ -47,11 +48,14 @@ function isRegistryEvent(
 }
 
 /**
- * Keeps the mesh index current: re-indexes a registry product on each event
- * of the registry's topic, and reconciles the whole index in a global
+ * Keeps the mesh index current: re-indexes a registry product after each
+ * event of the registry's topic, in the background (the registration that
+ * published the event does not wait for the index; names are coalesced and
+ * indexed one at a time), and reconciles the whole index in a global
  * scheduled task (one replica at a time), also right after start-up. A
- * registry change whose event was lost (a crash between the registry's
- * commit and the index's update) is healed by the next reconcile.
+ * registry change whose event was lost or whose indexing failed (a crash
+ * between the registry's commit and the index's update) is healed by the
+ * next reconcile. Returns the queue of products waiting to be indexed.
  */
 export async function keepMeshIndexCurrent(options: {
   sync: MeshIndexSync;
@@ -60,8 +64,12 @@ export async function keepMeshIndexCurrent(options: {
   schedule: SchedulerServiceTaskScheduleDefinition;
   lifecycle: LifecycleService;
   logger: LoggerService;
-}): Promise<void> {
+}): Promise<RegistryIndexQueue> {
   const { sync, events, scheduler, schedule, lifecycle, logger } = options;
+  const queue = new RegistryIndexQueue({
+    index: name => sync.indexRegistryProduct(name),
+    logger,
+  });
   await events.subscribe({
     id: 'mesh-index',
     topics: [DATA_PRODUCT_REGISTRY_TOPIC],
@@ -74,7 +82,7 @@ export async function keepMeshIndexCurrent(options: {
         );
         return;
       }
-      await sync.indexRegistryProduct(eventPayload.name);
+      queue.enqueue(eventPayload.name);
     },
   });
   await scheduler.scheduleTask({
@@ -98,4 +106,5 @@ export async function keepMeshIndexCurrent(options: {
       if ((error as Error).name !== 'ConflictError') throw error;
     }
   });
+  return queue;
 }

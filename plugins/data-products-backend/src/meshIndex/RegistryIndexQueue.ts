@@ -1,0 +1,66 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+
+/**
+ * The registry products waiting to be indexed, worked off one at a time in
+ * the background: a registration returns as soon as its name is queued,
+ * not when the index has it. A name queued again before its turn is indexed
+ * once (the index reads the registry as it is then). A failure is logged
+ * and left to the next reconcile, which heals whatever was missed.
+ */
+export class RegistryIndexQueue {
+  readonly #pending = new Set<string>();
+  readonly #index: (name: string) => Promise<void>;
+  readonly #logger: Pick<LoggerService, 'warn'>;
+  #draining?: Promise<void>;
+
+  constructor(options: {
+    /** Indexes one product as the registry holds it now. */
+    index: (name: string) => Promise<void>;
+    logger: Pick<LoggerService, 'warn'>;
+  }) {
+    this.#index = options.index;
+    this.#logger = options.logger;
+  }
+
+  /** Queues a product name; returns at once. */
+  enqueue(name: string): void {
+    this.#pending.add(name);
+    if (!this.#draining) {
+      this.#draining = this.#drain();
+    }
+  }
+
+  /** How many names wait now (the one being indexed not counted). */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Resolves once every name queued so far (and after) has been indexed. */
+  async idle(): Promise<void> {
+    while (this.#draining) {
+      await this.#draining;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    // After `enqueue` has stored this run, so the run can clear it.
+    await Promise.resolve();
+    for (;;) {
+      const [name] = this.#pending;
+      if (name === undefined) {
+        // Cleared in the same turn as the check, so a name queued from now
+        // on starts a new drain.
+        this.#draining = undefined;
+        return;
+      }
+      this.#pending.delete(name);
+      try {
+        await this.#index(name);
+      } catch (error) {
+        this.#logger.warn(
+          `Could not update the mesh index for registry product ${name}; the next reconcile does: ${error}`,
+        );
+      }
+    }
+  }
+}
