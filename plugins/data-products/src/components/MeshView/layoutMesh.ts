@@ -2,7 +2,13 @@ import type {
   MeshGraph,
   MeshNode,
 } from '@dataproducts/plugin-data-products-common';
+import ElkApi from 'elkjs/lib/elk-api.js';
 import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
+
+/** What the runner needs of an ELK instance. */
+interface ElkLayouter {
+  layout(graph: ElkNode): Promise<ElkNode>;
+}
 
 /** Width and height of a group (domain, sources) node, in pixels. */
 export const GROUP_WIDTH = 220;
@@ -23,69 +29,58 @@ export interface PositionedMeshNode {
 /**
  * Lays a graph out in a web worker when the browser has them (the app's
  * bundler turns `new Worker(new URL(...))` into a worker chunk), so that a
- * layout never holds the page's main thread; on the main thread otherwise
- * (tests).
+ * layout never holds the page's main thread; on the main thread when there
+ * is no worker (tests) or it cannot start.
  */
 class MeshLayoutRunner {
-  #worker: Worker | undefined | null = null;
-  #inThread: InstanceType<typeof ELK> | undefined;
-  #nextId = 0;
-  readonly #pending = new Map<
-    number,
-    {
-      graph: ElkNode;
-      resolve: (graph: ElkNode) => void;
-      reject: (error: Error) => void;
-    }
-  >();
+  #worker: ElkLayouter | undefined | null = null;
+  #inThread: ElkLayouter | undefined;
 
-  #startWorker(): Worker | undefined {
+  #startWorker(): ElkLayouter | undefined {
     if (typeof Worker === 'undefined') return undefined;
     try {
-      const worker = new Worker(
-        new URL('./meshLayout.worker.ts', import.meta.url),
-      );
-      worker.onmessage = (
-        event: MessageEvent<{ id: number; result?: ElkNode; error?: string }>,
-      ) => {
-        const waiting = this.#pending.get(event.data.id);
-        this.#pending.delete(event.data.id);
-        if (!waiting) return;
-        if (event.data.result) waiting.resolve(event.data.result);
-        else waiting.reject(new Error(event.data.error ?? 'layout failed'));
-      };
-      worker.onerror = () => {
-        // The worker could not run: lay out on the main thread from now on.
-        worker.terminate();
-        this.#worker = undefined;
-        for (const [id, waiting] of this.#pending) {
-          this.#pending.delete(id);
-          this.#layoutInThread(waiting.graph).then(
-            waiting.resolve,
-            waiting.reject,
+      const failed = new Promise<never>((_resolve, reject) => {
+        this.#workerFailed = reject;
+      });
+      // A failed start is handled by the layout that waits on it.
+      failed.catch(() => undefined);
+      const elk = new ElkApi({
+        workerFactory: () => {
+          const worker = new Worker(
+            new URL('./meshLayout.worker.ts', import.meta.url),
           );
-        }
+          worker.addEventListener('error', () =>
+            this.#workerFailed?.(new Error('the layout worker failed')),
+          );
+          return worker;
+        },
+      });
+      return {
+        layout: graph => Promise.race([elk.layout(graph), failed]),
       };
-      return worker;
     } catch {
       return undefined;
     }
   }
+
+  #workerFailed: ((error: Error) => void) | undefined;
 
   #layoutInThread(graph: ElkNode): Promise<ElkNode> {
     this.#inThread ??= new ELK();
     return this.#inThread.layout(graph);
   }
 
-  layout(graph: ElkNode): Promise<ElkNode> {
+  async layout(graph: ElkNode): Promise<ElkNode> {
     if (this.#worker === null) this.#worker = this.#startWorker();
-    const worker = this.#worker;
-    if (!worker) return this.#layoutInThread(graph);
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { graph, resolve, reject });
-      worker.postMessage({ id, graph });
-    });
+    if (this.#worker) {
+      try {
+        return await this.#worker.layout(graph);
+      } catch {
+        // The worker could not run: lay out on the main thread from now on.
+        this.#worker = undefined;
+      }
+    }
+    return this.#layoutInThread(graph);
   }
 }
 
