@@ -22,7 +22,11 @@ function rows(run) {
   const base = baseline.ingest?.complete;
   const ingestNote = (side, result) =>
     result?.complete === undefined && result
-      ? `timeout: ${result.completeCount} of ${result.total} complete`
+      ? `not complete after ${
+          run.options.ingestMinutes
+        } min: ${result.completeCount.toLocaleString(
+          'en-US',
+        )} of ${result.total.toLocaleString('en-US')} entities`
       : undefined;
   const lineage = registry.lineage ?? {};
   const hubs = lineage.hubs ?? [];

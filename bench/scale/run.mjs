@@ -100,8 +100,12 @@ async function runBaseline({ scratch, mesh, orgFile, options }) {
         ingest.complete?.toFixed(1) ?? '(timeout)'
       } s; idling ${options.idleSeconds} s`,
     );
-    await sleep(10_000);
-    const idle = await measureIdle(portal, options.idleSeconds);
+    // A catalog still ingesting is not idle: no idle figure then.
+    let idle;
+    if (ingest.complete !== undefined) {
+      await sleep(10_000);
+      idle = await measureIdle(portal, options.idleSeconds);
+    }
     const connections = await connectionsByDatabase(portal);
     return { ingest, idle, connections };
   } finally {
@@ -150,8 +154,10 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
         result.ingest.complete?.toFixed(1) ?? '(timeout)'
       } s; idling ${options.idleSeconds} s`,
     );
-    await sleep(10_000);
-    result.idle = await measureIdle(portal, options.idleSeconds);
+    if (result.ingest.complete !== undefined) {
+      await sleep(10_000);
+      result.idle = await measureIdle(portal, options.idleSeconds);
+    }
     result.connections = await connectionsByDatabase(portal);
 
     log('register: sequential registrations of new products');
