@@ -86,7 +86,7 @@ const COLUMNS: Column[] = [
   {
     title: 'Lifecycle',
     sort: 'lifecycle',
-    width: 'minmax(80px, 0.8fr)',
+    width: 'minmax(100px, 0.8fr)',
     render: row => row.lifecycle ?? dash,
   },
   {
@@ -107,7 +107,7 @@ const COLUMNS: Column[] = [
   {
     title: 'Consumers',
     sort: 'consumers',
-    width: 'minmax(70px, 0.7fr)',
+    width: 'minmax(112px, 0.7fr)',
     align: 'right',
     render: row => row.consumers,
   },
@@ -130,7 +130,7 @@ const COLUMNS: Column[] = [
   },
   {
     title: 'Quality',
-    width: 'minmax(80px, 0.8fr)',
+    width: 'minmax(104px, 0.8fr)',
     render: row =>
       row.quality?.length ? <QualityChip ports={row.quality} /> : dash,
   },
@@ -146,10 +146,6 @@ const useStyles = makeStyles(theme => ({
     boxSizing: 'border-box',
     borderBottom: `1px solid ${theme.palette.divider}`,
   },
-  header: {
-    fontWeight: theme.typography.fontWeightBold as number,
-    color: theme.palette.text.primary,
-  },
   cell: {
     padding: theme.spacing(0.5, 1),
     overflow: 'hidden',
@@ -159,6 +155,13 @@ const useStyles = makeStyles(theme => ({
     WebkitBoxOrient: 'vertical',
     wordBreak: 'break-word',
     ...theme.typography.body2,
+  },
+  header: {
+    fontWeight: theme.typography.fontWeightBold as number,
+    color: theme.palette.text.primary,
+    // Headers never break inside a word; the column widths leave them room.
+    whiteSpace: 'nowrap',
+    wordBreak: 'normal',
   },
   right: {
     textAlign: 'right',
