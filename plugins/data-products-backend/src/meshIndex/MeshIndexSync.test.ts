@@ -406,6 +406,49 @@ describe('MeshIndexSync', () => {
     expect(inPagesOfTwo).toEqual(await rowsAfterReconcile());
   });
 
+  it('skips a reconcile when neither the registry nor an entity it reads changed, and runs it again when one did', async () => {
+    const knex = await meshTestDatabase(databases);
+    // As the real catalog serves them: every entity with an etag.
+    const withEtags = (entities: Entity[], changed?: string) =>
+      entities.map(e => ({
+        ...e,
+        metadata: {
+          ...e.metadata,
+          etag:
+            e.metadata.name === changed ? 'changed' : `etag-${e.metadata.name}`,
+        },
+      }));
+    const catalog = new ChangingCatalog(withEtags(demoCatalog()));
+    const { sync } = meshIndexOver(knex, catalog.service);
+    const { product: list, ports } = emailList();
+    await register(knex, list, ports);
+    expect((await sync.reconcile()).unchanged).toBeUndefined();
+    const built = await indexRows(knex);
+    // The sources the index now holds are compared too: once more, then
+    // nothing to do.
+    await sync.reconcile();
+    expect(await sync.reconcile()).toMatchObject({ unchanged: true });
+    expect(await sync.reconcile()).toMatchObject({ unchanged: true });
+
+    // A source the index holds changed in the catalog.
+    const source = built.nodes.find(
+      n => n.origin === 'catalog' && n.kind === 'Resource',
+    );
+    expect(source).toBeDefined();
+    catalog.set(withEtags(demoCatalog(), source!.name));
+    expect((await sync.reconcile()).unchanged).toBeUndefined();
+    await sync.reconcile();
+    expect(await sync.reconcile()).toMatchObject({ unchanged: true });
+
+    // Removed from the registry with no event and no change row.
+    await knex('data_product_registry').delete();
+    expect((await sync.reconcile()).unchanged).toBeUndefined();
+    expect(
+      (await indexRows(knex)).nodes.filter(n => n.origin === 'registry'),
+    ).toEqual([]);
+    expect(built.nodes.filter(n => n.origin === 'registry')).toHaveLength(3);
+  });
+
   it('heals a registry change whose event was lost with the next reconcile', async () => {
     const knex = await meshTestDatabase(databases);
     const { sync } = meshIndexOver(

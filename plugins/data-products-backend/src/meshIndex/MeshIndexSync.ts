@@ -1,4 +1,5 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import {
   Entity,
   RELATION_DEPENDENCY_OF,
@@ -26,6 +27,11 @@ import { MESH_RECONCILED_AT, MeshIndex } from './MeshIndex';
 // The registry's table (see src/registry/RegistryStore.ts), read page by page
 // inside the index's locked transactions.
 const REGISTRY = 'data_product_registry';
+
+// The index's bookkeeping key of what the sources looked like at the last
+// full reconcile (see `#fingerprint`). It covers the catalog nodes the index
+// holds, so a run that added some is followed by one more run.
+const RECONCILED_FINGERPRINT = 'reconciled_fingerprint';
 
 /** How many registry rows or catalog entities one step of a reconcile reads. */
 export const MESH_RECONCILE_PAGE_SIZE = 500;
@@ -86,6 +92,8 @@ export interface MeshReconcileSummary {
   registryProducts: number;
   catalogNodes: number;
   removed: number;
+  /** True when nothing changed since the last reconcile, which was then skipped. */
+  unchanged?: boolean;
 }
 
 /**
@@ -189,10 +197,103 @@ export class MeshIndexSync {
    * write and its index update, a catalog change).
    */
   async reconcile(): Promise<MeshReconcileSummary> {
+    // Cheap first: when neither the registry nor any catalog entity the
+    // index reads changed since the last reconcile, there is nothing to do.
+    const fingerprint = await this.#fingerprint();
+    if (
+      fingerprint !== undefined &&
+      fingerprint === (await this.#index.getState(RECONCILED_FINGERPRINT))
+    ) {
+      await this.#index.setState(MESH_RECONCILED_AT, new Date().toISOString());
+      return {
+        registryProducts: 0,
+        catalogNodes: 0,
+        removed: 0,
+        unchanged: true,
+      };
+    }
     const registryProducts = await this.#reconcileRegistry();
     const { catalogNodes, removed } = await this.#reconcileCatalog();
     await this.#index.setState(MESH_RECONCILED_AT, new Date().toISOString());
+    // Taken before the run: a change during it makes the next run compare.
+    if (fingerprint !== undefined) {
+      await this.#index.setState(RECONCILED_FINGERPRINT, fingerprint);
+    }
     return { registryProducts, catalogNodes, removed };
+  }
+
+  /**
+   * A hash of what a reconcile reads, from cheap reads: the registry's row
+   * count, newest update and newest change, and the etag of every catalog
+   * product and port and of every other catalog entity the index holds
+   * (sources, their readers). Undefined when an entity has no etag (a
+   * catalog that does not give them), so that the reconcile always runs.
+   */
+  async #fingerprint(): Promise<string | undefined> {
+    const hash = createHash('sha256');
+    const db = this.#index.database;
+    const [registry] = await db(REGISTRY).select(
+      db.raw('count(*) AS count'),
+      db.raw('max(updated_at) AS updated'),
+    );
+    const [changes] = await db('data_product_registry_changes').max({
+      latest: 'id',
+    });
+    hash.update(
+      JSON.stringify([
+        Number(registry?.count ?? 0),
+        registry?.updated ? new Date(registry.updated).toISOString() : null,
+        Number(changes?.latest ?? 0),
+      ]),
+    );
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const fields = [
+      'kind',
+      'metadata.namespace',
+      'metadata.name',
+      'metadata.etag',
+    ];
+    // A ref the catalog no longer has counts as '-'.
+    const etagOf = (entity: Entity | null | undefined) =>
+      entity ? entity.metadata.etag : '-';
+    let cursor: string | undefined;
+    do {
+      const page = await this.#catalog.queryEntities(
+        cursor
+          ? { cursor, limit: this.#pageSize * 4, fields }
+          : {
+              filter: { kind: [DATA_PRODUCT_KIND, OUTPUT_PORT_KIND] },
+              limit: this.#pageSize * 4,
+              fields,
+              orderFields: { field: 'metadata.name', order: 'asc' },
+            },
+        { credentials },
+      );
+      for (const entity of page.items) {
+        const etag = etagOf(entity);
+        if (etag === undefined) return undefined;
+        hash.update(`${stringifyEntityRef(entity)} ${etag}\n`);
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    const others: string[] = await db('data_product_mesh_nodes')
+      .where({ origin: 'catalog' })
+      .whereNotIn('kind', [DATA_PRODUCT_KIND, OUTPUT_PORT_KIND])
+      .orderBy('ref')
+      .pluck('ref');
+    for (let i = 0; i < others.length; i += this.#pageSize * 4) {
+      const refs = others.slice(i, i + this.#pageSize * 4);
+      const { items } = await this.#catalog.getEntitiesByRefs(
+        { entityRefs: refs, fields },
+        { credentials },
+      );
+      for (const [j, entity] of items.entries()) {
+        const etag = etagOf(entity);
+        if (etag === undefined) return undefined;
+        hash.update(`${refs[j]} ${etag}\n`);
+      }
+    }
+    return hash.digest('hex');
   }
 
   async #reconcileRegistry(): Promise<number> {

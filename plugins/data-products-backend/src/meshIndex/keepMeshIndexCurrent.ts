@@ -91,6 +91,12 @@ export async function keepMeshIndexCurrent(options: {
     scope: 'global',
     fn: async () => {
       const summary = await sync.reconcile();
+      if (summary.unchanged) {
+        logger.debug(
+          'Mesh index reconcile: the registry and the catalog are unchanged since the last one',
+        );
+        return;
+      }
       logger.info(
         `Mesh index reconciled: ${summary.registryProducts} registry products, ${summary.catalogNodes} catalog entities, ${summary.removed} removed`,
       );
