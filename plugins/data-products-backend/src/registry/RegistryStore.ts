@@ -331,8 +331,18 @@ export class RegistryStore {
     changedAt: Date,
   ): Promise<DataProductRegistryEventPayload> {
     if (this.isPostgres) {
-      // Taken last, so it is held only for the rest of this transaction.
-      await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [CHANGE_LOCK]);
+      // Taken last, so it is held only for the rest of this transaction,
+      // and in the same statement as the id it guards: the lock is held for
+      // this statement and the commit, not for a round trip more. The CTE
+      // is materialized, so the lock is taken before the id is drawn.
+      const { rows } = await tx.raw(
+        `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?)))
+         INSERT INTO ?? (name, op, changed_at)
+         SELECT ?::text, ?::text, ?::timestamptz FROM locked
+         RETURNING id`,
+        [CHANGE_LOCK, CHANGES, name, op, changedAt],
+      );
+      return { id: Number(rows[0].id), name, op };
     }
     const [row] = await tx(CHANGES)
       .insert({ name, op, changed_at: changedAt })
