@@ -90,6 +90,14 @@ describe('dataProductsPlugin lineage', () => {
       topic: DATA_PRODUCT_REGISTRY_TOPIC,
       eventPayload: { id: 1, name: 'marketing-email-list', op: 'upsert' },
     });
+    // The index follows the event in the background.
+    for (let i = 0; i < 200; i++) {
+      const indexed = await knex('data_product_mesh_nodes')
+        .where({ ref: 'dataproduct:default/marketing-email-list' })
+        .first();
+      if (indexed) break;
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
     const res = await request(server).get('/api/data-products/lineage').query({
       entityRef: 'resource:default/crm-customers',
       downstream: 2,
