@@ -4,10 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  createPermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   MAX_MESH_EDGES,
   MESH_NO_DOMAIN,
@@ -18,18 +15,8 @@ import {
   MeshSearchResult,
 } from '@dataproducts/plugin-data-products-common';
 import type { Knex } from 'knex';
+import { catalogEntityReadPermission } from '../meshIndex/catalogEntityReadPermission';
 import { MeshQueries, ShownMemberRow, Visibility } from './meshQueries';
-
-/**
- * The catalog's permission to read an entity, as
- * `@backstage/plugin-catalog-common/alpha` defines it (policies match
- * permissions by name): this package does not depend on catalog-common.
- */
-export const catalogEntityReadPermission = createPermission({
-  name: 'catalog.entity.read',
-  attributes: { action: 'read' },
-  resourceType: 'catalog-entity',
-});
 
 /** A validated request for the mesh graph. */
 export interface MeshGraphQuery {

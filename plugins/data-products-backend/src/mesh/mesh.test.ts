@@ -28,7 +28,8 @@ import request from 'supertest';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { MeshFixture } from './__testUtils__/meshFixture';
 import { createMeshRouter } from './createMeshRouter';
-import { catalogEntityReadPermission, MeshService } from './MeshService';
+import { catalogEntityReadPermission } from '../meshIndex/catalogEntityReadPermission';
+import { MeshService } from './MeshService';
 
 jest.setTimeout(120_000);
 

@@ -1,13 +1,6 @@
-import { createPermission } from '@backstage/plugin-permission-common';
-
 /**
- * The catalog's permission to read an entity, as
- * `@backstage/plugin-catalog-common/alpha` defines it (policies match
- * permissions by name, attributes and resource type): what decides whether
- * a caller may see a node of the mesh index.
+ * The catalog's permission to read an entity: what decides whether a caller
+ * may see a node of the mesh index (lineage, the explorer and the mesh view
+ * all ask it).
  */
-export const catalogEntityReadPermission = createPermission({
-  name: 'catalog.entity.read',
-  attributes: { action: 'read' },
-  resourceType: 'catalog-entity',
-});
+export { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
