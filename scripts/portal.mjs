@@ -20,6 +20,7 @@ const seedCommand = JSON.parse(
  * Each one but help is implemented by lib/commands/<name>.mjs.
  */
 const COMMANDS = {
+  install: { summary: 'fetch the toolchain when the machine lacks it and install the dependencies, then stop' },
   start: {
     summary: 'start the portal on http://localhost:7007 (embedded PostgreSQL unless POSTGRES_HOST is set)',
   },
