@@ -81,6 +81,7 @@ export async function waitForCompleteness(
     total: expected.size,
     peakConnections,
     example: [...pending].slice(0, 3),
+    isComplete: ref => !pending.has(ref),
   };
 }
 

@@ -183,6 +183,9 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
         );
       const hubs = [];
       const largest = [...mesh.hubs]
+        .filter(hub =>
+          result.ingest.isComplete(`dataproduct:default/${hub.product}`),
+        )
         .sort((a, b) => b.readers - a.readers)
         .slice(0, 3);
       for (const hub of largest) {
