@@ -132,7 +132,11 @@ describe('ContractColumnsEditor', () => {
       columns[0],
       { name: 'b', type: 'VARCHAR(10)' },
     ]);
+    // The form here never renders the change back: the drop still builds on
+    // the edit before it, as two quick edits do before the form re-renders.
     fireEvent.click(screen.getByLabelText('Drop column 1'));
-    expect(onChange).toHaveBeenLastCalledWith([columns[1]]);
+    expect(onChange).toHaveBeenLastCalledWith([
+      { name: 'b', type: 'VARCHAR(10)' },
+    ]);
   });
 });

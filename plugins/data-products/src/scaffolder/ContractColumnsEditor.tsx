@@ -15,7 +15,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import DeleteIcon from '@material-ui/icons/Delete';
 import Alert from '@material-ui/lab/Alert';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { dataProductsApiRef } from '../api';
 import { errorMessage } from '../lib/errors';
 import {
@@ -73,8 +73,22 @@ export const ContractColumnsEditor = (
   const api = useApi(dataProductsApiRef);
   const [check, setCheck] = useState<CheckState>({ kind: 'idle' });
 
+  // The rows as this editor last set them. Two edits in quick succession (a
+  // fast typist, a busy machine) each build on the one before, even when the
+  // form has not rendered the first yet; the form's data is taken again only
+  // when it changes from outside (a pre-filled Edit, Back, Fill from the SQL).
   // The form pre-fills an array that has minItems with one empty item.
-  const columns = (formData ?? []).filter(Boolean);
+  const received = useRef(formData);
+  const rows = useRef((formData ?? []).filter(Boolean));
+  if (formData !== received.current) {
+    received.current = formData;
+    rows.current = (formData ?? []).filter(Boolean);
+  }
+  const columns = rows.current;
+  const emit = (next: OutputPortColumn[]) => {
+    rows.current = next;
+    onChange(next);
+  };
   const missing = [
     !productNameFromTitle(title) && 'the title',
     !schemaName && 'the schema',
@@ -94,8 +108,8 @@ export const ContractColumnsEditor = (
         port,
         model,
       });
-      const filled = contractFromModel(result.columns, columns);
-      onChange(filled);
+      const filled = contractFromModel(result.columns, rows.current);
+      emit(filled);
       setCheck({
         kind: 'filled',
         count: filled.length,
@@ -107,14 +121,14 @@ export const ContractColumnsEditor = (
   };
 
   const update = (index: number, change: Partial<OutputPortColumn>) =>
-    onChange(
-      columns.map((column, i) =>
+    emit(
+      rows.current.map((column, i) =>
         i === index ? { ...column, ...change } : column,
       ),
     );
   const remove = (index: number) =>
-    onChange(columns.filter((_, i) => i !== index));
-  const add = () => onChange([...columns, { name: '', type: '' }]);
+    emit(rows.current.filter((_, i) => i !== index));
+  const add = () => emit([...rows.current, { name: '', type: '' }]);
   const position = check.kind === 'failed' && modelPosition(check.message);
 
   return (

@@ -60,15 +60,22 @@ export function PlanDiffField(
 
   useEffect(() => {
     if (state.loading) return;
+    let next: PlanDiffFieldValue | undefined;
     if (state.error) {
-      onChange({ breaking: false, problem: errorMessage(state.error) });
+      next = { breaking: false, problem: errorMessage(state.error) };
     } else if (state.value) {
-      onChange({
+      next = {
         breaking: state.value.diff.breaking,
         ...(state.value.problem
           ? { problem: state.value.problem.message }
           : {}),
-      });
+      };
+    }
+    // Written only when it changes: every write from here races the user's
+    // typing on the same page (the form merges a field's change into the
+    // data it rendered last).
+    if (next && JSON.stringify(next) !== JSON.stringify(props.formData)) {
+      onChange(next);
     }
     // onChange changes on every render of the form.
     // eslint-disable-next-line react-hooks/exhaustive-deps
