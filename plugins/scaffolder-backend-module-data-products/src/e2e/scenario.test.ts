@@ -54,6 +54,10 @@ const closingDatabaseServiceFactory = createServiceFactory({
     const manager = DatabaseManager.fromConfig(config, { rootLifecycle });
     const clients = new Set<Knex>();
     rootLifecycle.addShutdownHook(async () => {
+      // The other shutdown hooks run beside this one and may still query
+      // (releasing task locks, a last stitch): close the pools once they had
+      // a moment, or their query meets a destroyed pool and fails the stop.
+      await new Promise(resolve => setTimeout(resolve, 1000));
       await Promise.all([...clients].map(client => client.destroy()));
     });
     return { manager, clients };
