@@ -24,8 +24,8 @@ import {
   type TestWarehouse,
 } from '@dataproducts/plugin-data-products-node/testUtils';
 import permissionModuleDataProductsPolicy from '@dataproducts/plugin-permission-backend-module-data-products';
-import path from 'node:path';
 import request from 'supertest';
+import { eventually, testCatalogConfig } from './__testUtils__/catalogConfig';
 import { databasePerPlugin } from './__testUtils__/databasePerPlugin';
 import { sharedEvents } from './__testUtils__/sharedEvents';
 import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
@@ -38,8 +38,6 @@ import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
 // consumers remain (refused) and Delete once none remains (decommissioned).
 
 jest.setTimeout(240_000);
-
-const ROOT = path.resolve(__dirname, '../../..');
 
 type Server = Parameters<typeof request>[0];
 
@@ -70,15 +68,6 @@ describe('the lifecycle of registered data products', () => {
       .knexOf('data-products')('data_product_registry')
       .where({ name })
       .first();
-
-  /** Polls `probe` until it returns a value. */
-  async function eventually<T>(probe: () => Promise<T | undefined>) {
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise(resolve => setTimeout(resolve, 250));
-    }
-  }
 
   const catalogEntity = (kind: string, name: string) =>
     request(server)
@@ -155,34 +144,13 @@ spec:
             dataProducts: {
               permissions: { adminGroups: ['group:default/data-platform'] },
             },
-            catalog: {
-              processingInterval: { seconds: 1 },
-              rules: [
-                {
-                  allow: [
-                    'Domain',
-                    'Group',
-                    'User',
-                    'Location',
-                    'Component',
-                    'Resource',
-                    'DataProduct',
-                    'OutputPort',
-                  ],
-                },
+            catalog: testCatalogConfig({
+              files: [
+                'catalog-info/org.yaml',
+                'catalog-info/resources.yaml',
+                fixtures.resolve('scratch.yaml'),
               ],
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(ROOT, 'catalog-info/org.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(ROOT, 'catalog-info/resources.yaml'),
-                },
-                { type: 'file', target: fixtures.resolve('scratch.yaml') },
-              ],
-            },
+            }),
           },
         }),
         createServiceFactory({

@@ -13,8 +13,8 @@ import {
   createTestWarehouse,
   type TestWarehouse,
 } from '@dataproducts/plugin-data-products-node/testUtils';
-import path from 'node:path';
 import request from 'supertest';
+import { eventually, testCatalogConfig } from './__testUtils__/catalogConfig';
 import { databasePerPlugin } from './__testUtils__/databasePerPlugin';
 import { sharedEvents } from './__testUtils__/sharedEvents';
 
@@ -26,8 +26,6 @@ import { sharedEvents } from './__testUtils__/sharedEvents';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '../../..');
-
 describe('lineage from the mesh index', () => {
   let warehouse: TestWarehouse;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
@@ -37,14 +35,6 @@ describe('lineage from the mesh index', () => {
   });
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
   const perPlugin = databasePerPlugin(databases);
-
-  async function eventually<T>(probe: () => Promise<T | undefined>) {
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-  }
 
   beforeAll(async () => {
     warehouse = await createTestWarehouse(databases, { customers: 10 });
@@ -65,28 +55,13 @@ describe('lineage from the mesh index', () => {
                 },
               },
             },
-            catalog: {
-              processingInterval: { seconds: 1 },
-              rules: [
-                {
-                  allow: [
-                    'Domain',
-                    'Group',
-                    'User',
-                    'Location',
-                    'Resource',
-                    'System',
-                    'DataProduct',
-                    'OutputPort',
-                  ],
-                },
-              ],
-              locations: [
+            catalog: testCatalogConfig({
+              files: [
                 'catalog-info/org.yaml',
                 'catalog-info/resources.yaml',
                 'fixtures/demo-data-products.yaml',
-              ].map(file => ({ type: 'file', target: path.join(ROOT, file) })),
-            },
+              ],
+            }),
           },
         }),
         createServiceFactory({

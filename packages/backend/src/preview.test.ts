@@ -21,8 +21,8 @@ import {
   type TestWarehouse,
 } from '@dataproducts/plugin-data-products-node/testUtils';
 import permissionModuleDataProductsPolicy from '@dataproducts/plugin-permission-backend-module-data-products';
-import path from 'node:path';
 import request from 'supertest';
+import { testCatalogConfig } from './__testUtils__/catalogConfig';
 import { databasePerPlugin } from './__testUtils__/databasePerPlugin';
 import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
 
@@ -33,8 +33,8 @@ import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CUSTOMERS = '/api/data-products/ports/default/sales-crm-customers-customers';
+const CUSTOMERS =
+  '/api/data-products/ports/default/sales-crm-customers-customers';
 
 type Server = Parameters<typeof request>[0];
 
@@ -99,31 +99,12 @@ describe('the port page for consumers, with real users and the real policy', () 
                 server: { host: 'warehouse.example.com', port: 5433 },
               },
             },
-            catalog: {
-              processingInterval: { seconds: 1 },
-              rules: [
-                {
-                  allow: [
-                    'Domain',
-                    'Group',
-                    'User',
-                    'Location',
-                    'DataProduct',
-                    'OutputPort',
-                  ],
-                },
+            catalog: testCatalogConfig({
+              files: [
+                'catalog-info/org.yaml',
+                'fixtures/demo-data-products.yaml',
               ],
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(ROOT, 'catalog-info/org.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(ROOT, 'fixtures/demo-data-products.yaml'),
-                },
-              ],
-            },
+            }),
           },
         }),
         createServiceFactory({
@@ -260,7 +241,8 @@ describe('the port page for consumers, with real users and the real policy', () 
         access: 'restricted',
         roles: [{ role, group: 'group:default/marketing' }],
         psql: 'psql "host=warehouse.example.com port=5433 dbname=dataproducts_warehouse user=<your database login>"',
-        jdbcUrl: 'jdbc:postgresql://warehouse.example.com:5433/dataproducts_warehouse',
+        jdbcUrl:
+          'jdbc:postgresql://warehouse.example.com:5433/dataproducts_warehouse',
         sql: `SET ROLE ${role};\nSELECT id, first_name, last_name, email, signup_date\n  FROM sales_crm.customers\n LIMIT 10;`,
         source: "{{ source('sales-crm-customers', 'customers') }}",
       });

@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT, testCatalogConfig } from './__testUtils__/catalogConfig';
 import { databasePerPlugin } from './__testUtils__/databasePerPlugin';
 import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
 
@@ -36,7 +37,6 @@ import { authModuleDemoUserSignIn } from './modules/demoUserSignIn';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '../../..');
 const PORT_URL =
   '/api/data-products/ports/default/sales-crm-customers-customers';
 
@@ -46,7 +46,7 @@ type Server = Parameters<typeof request>[0];
 function crmCustomersYaml(): string {
   const docs = parseAllDocuments(
     fs.readFileSync(
-      path.join(ROOT, 'fixtures/demo-data-products.yaml'),
+      path.join(REPO_ROOT, 'fixtures/demo-data-products.yaml'),
       'utf8',
     ),
   )
@@ -106,30 +106,9 @@ describe('Refresh now with real users and the real policy', () => {
               providers: { demoUsers: { users } },
             },
             permission: { enabled: true },
-            catalog: {
-              processingInterval: { seconds: 1 },
-              rules: [
-                {
-                  allow: [
-                    'Domain',
-                    'Group',
-                    'User',
-                    'Location',
-                    'Resource',
-                    'System',
-                    'DataProduct',
-                    'OutputPort',
-                  ],
-                },
-              ],
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(ROOT, 'catalog-info/org.yaml'),
-                },
-                { type: 'file', target: fixtures.resolve('crm.yaml') },
-              ],
-            },
+            catalog: testCatalogConfig({
+              files: ['catalog-info/org.yaml', fixtures.resolve('crm.yaml')],
+            }),
           },
         }),
         createServiceFactory({

@@ -15,8 +15,8 @@ import {
   demoRequest,
   type TestWarehouse,
 } from '@dataproducts/plugin-data-products-node/testUtils';
-import path from 'node:path';
 import request from 'supertest';
+import { eventually, testCatalogConfig } from './__testUtils__/catalogConfig';
 import { databasePerPlugin } from './__testUtils__/databasePerPlugin';
 import { sharedEvents } from './__testUtils__/sharedEvents';
 
@@ -27,8 +27,6 @@ import { sharedEvents } from './__testUtils__/sharedEvents';
 // a create, an update and a delete to the catalog.
 
 jest.setTimeout(180_000);
-
-const ROOT = path.resolve(__dirname, '../../..');
 
 type Server = Parameters<typeof request>[0];
 
@@ -41,15 +39,6 @@ describe('registry changes reach the catalog through events', () => {
   });
   const databases = TestDatabases.create({ ids: ['POSTGRES_18'] });
   let server: Server;
-
-  /** Polls `probe` until it returns a value. */
-  async function eventually<T>(probe: () => Promise<T | undefined>) {
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
-  }
 
   const catalogEntity = async (
     kind: string,
@@ -85,32 +74,10 @@ describe('registry changes reach the catalog through events', () => {
                 },
               },
             },
-            catalog: {
+            catalog: testCatalogConfig({
+              files: ['catalog-info/org.yaml', 'catalog-info/resources.yaml'],
               processingInterval: { minutes: 30 },
-              rules: [
-                {
-                  allow: [
-                    'Domain',
-                    'Group',
-                    'User',
-                    'Location',
-                    'Resource',
-                    'DataProduct',
-                    'OutputPort',
-                  ],
-                },
-              ],
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(ROOT, 'catalog-info/org.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(ROOT, 'catalog-info/resources.yaml'),
-                },
-              ],
-            },
+            }),
           },
         }),
         createServiceFactory({
