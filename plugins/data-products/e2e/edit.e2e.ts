@@ -83,6 +83,12 @@ test('Edit shows the pre-filled template and the diff of an added column, then a
     page.getByRole('textbox', { name: 'Name of column 8' }),
   ).toHaveValue('delivery_status');
   await page.getByRole('button', { name: 'Add a column' }).click();
+  // The plan of the empty row is refused first; typing once it is shown
+  // reads as a user would (the Changes field writes only when its verdict
+  // turns, and the refusal holds until the row is complete).
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'spec.columns[8].name' }),
+  ).toBeVisible();
   await page
     .getByRole('textbox', { name: 'Name of column 9' })
     .fill('order_date');

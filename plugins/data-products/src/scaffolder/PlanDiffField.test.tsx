@@ -180,7 +180,9 @@ describe('PlanDiffField', () => {
       validation,
       {} as any,
     );
-    expect(errors).toEqual(['The plan would not run: It is read by x']);
+    expect(errors).toEqual([
+      'The plan would not run: the reason is shown under Changes; correct it, then review again.',
+    ]);
   });
 
   it('says when nothing changes', async () => {

@@ -71,10 +71,18 @@ export function PlanDiffField(
           : {}),
       };
     }
-    // Written only when it changes: every write from here races the user's
-    // typing on the same page (the form merges a field's change into the
-    // data it rendered last).
-    if (next && JSON.stringify(next) !== JSON.stringify(props.formData)) {
+    // Written only when the verdict turns (runs / would not run, breaking or
+    // not), never for a new reason alone: every write from here can race the
+    // user's typing on the same page (the form merges a field's change into
+    // the data it rendered last), and a refused plan is refused whatever the
+    // reason. The reason shown is always the current plan's.
+    const current = props.formData;
+    if (
+      next &&
+      (current === undefined ||
+        Boolean(next.problem) !== Boolean(current.problem) ||
+        next.breaking !== current.breaking)
+    ) {
       onChange(next);
     }
     // onChange changes on every render of the form.
@@ -109,6 +117,8 @@ export const validatePlanDiff: CustomFieldValidator<PlanDiffFieldValue> = (
   validation,
 ) => {
   if (value?.problem) {
-    validation.addError(`The plan would not run: ${value.problem}`);
+    validation.addError(
+      'The plan would not run: the reason is shown under Changes; correct it, then review again.',
+    );
   }
 };
