@@ -103,7 +103,7 @@ function render(
 describe('LifecycleCard', () => {
   it('deprecates with a sunset date and a replacement picked by its title', async () => {
     const api = lifecycleApi({
-      deprecate: jest.fn(async () => ({}) as any),
+      deprecate: jest.fn(async () => ({} as any)),
     });
     render(registered(crmCustomers), api);
     const card = await findCard('Lifecycle');
@@ -123,7 +123,11 @@ describe('LifecycleCard', () => {
     await userEvent.click(dialog.getByRole('button', { name: 'Deprecate' }));
     await waitFor(() =>
       expect(api.deprecate).toHaveBeenCalledWith(
-        { kind: 'DataProduct', namespace: 'default', name: 'sales-crm-customers' },
+        {
+          kind: 'DataProduct',
+          namespace: 'default',
+          name: 'sales-crm-customers',
+        },
         {
           sunset: '2099-03-31',
           replacement: 'dataproduct:default/sales-erp-orders',
@@ -188,10 +192,13 @@ describe('LifecycleCard', () => {
       allowed: ['dataproduct.access.request'],
     });
     const card = await findCard('Lifecycle');
+    // Each button asks its own permission: wait for both answers.
     await waitFor(() =>
       expect(card.getByRole('button', { name: 'Delete' })).toBeDisabled(),
     );
-    expect(card.getByRole('button', { name: 'Deprecate' })).toBeDisabled();
+    await waitFor(() =>
+      expect(card.getByRole('button', { name: 'Deprecate' })).toBeDisabled(),
+    );
   });
 
   it('sends products from catalog files to their file', async () => {
@@ -212,7 +219,11 @@ describe('DeprecationBanner', () => {
 
   it("warns a consumer's page that an input is deprecated, naming the sunset and the replacement", async () => {
     render(marketing360, lifecycleApi(), { entities });
-    const banner = await screen.findByText(/Input Sales CRM Customers is deprecated/, {}, { timeout: 10000 });
+    const banner = await screen.findByText(
+      /Input Sales CRM Customers is deprecated/,
+      {},
+      { timeout: 10000 },
+    );
     expect(banner).toHaveTextContent(
       'Input Sales CRM Customers is deprecated: sunset on 2099-03-31. Move to Sales ERP Orders before then. The CRM moves to the ERP.',
     );
@@ -221,7 +232,11 @@ describe('DeprecationBanner', () => {
   it("warns the product's own page and its ports' pages", async () => {
     render(crmCustomersPort, lifecycleApi(), { entities });
     expect(
-      await screen.findByText(/Its data product Sales CRM Customers is deprecated/, {}, { timeout: 10000 }),
+      await screen.findByText(
+        /Its data product Sales CRM Customers is deprecated/,
+        {},
+        { timeout: 10000 },
+      ),
     ).toBeInTheDocument();
   });
 
