@@ -218,6 +218,10 @@ export function LineageGraph(props: {
       id: p.node.id,
       type: 'entity',
       position: { x: p.x, y: p.y },
+      // Known sizes: drawn at once, not hidden until xyflow has measured
+      // them (a measurement lost under load left expanded nodes hidden).
+      initialWidth: NODE_WIDTH,
+      initialHeight: nodeHeight(columnsOf.get(p.node.id)?.length),
       data: {
         lineageNode: p.node,
         isRoot: p.node.id === lineage.root,

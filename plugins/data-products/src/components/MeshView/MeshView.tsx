@@ -31,7 +31,14 @@ import {
 } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { dataProductsMeshApiRef } from '../../api/DataProductsMeshApi';
-import { isGroup, layoutMesh } from './layoutMesh';
+import {
+  GROUP_HEIGHT,
+  GROUP_WIDTH,
+  MEMBER_HEIGHT,
+  MEMBER_WIDTH,
+  isGroup,
+  layoutMesh,
+} from './layoutMesh';
 import { MeshLegend } from './MeshLegend';
 import {
   MeshFlowNodeData,
@@ -133,6 +140,9 @@ export function MeshView(props: { height?: number | string }) {
             id: p.node.id,
             type: 'meshGroup',
             position: { x: p.x, y: p.y },
+            // Known sizes: drawn at once, not hidden until measured.
+            initialWidth: GROUP_WIDTH,
+            initialHeight: GROUP_HEIGHT,
             data,
             draggable: false,
             connectable: false,
@@ -141,6 +151,8 @@ export function MeshView(props: { height?: number | string }) {
             id: p.node.id,
             type: 'meshMember',
             position: { x: p.x, y: p.y },
+            initialWidth: MEMBER_WIDTH,
+            initialHeight: MEMBER_HEIGHT,
             data,
             draggable: false,
             connectable: false,
