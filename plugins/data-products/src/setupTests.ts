@@ -1,5 +1,6 @@
 import '@testing-library/jest-dom';
 import { configure } from '@testing-library/react';
+import { unload } from 'swr';
 
 // The lineage graph (React Flow) measures nodes with ResizeObserver, which jsdom lacks.
 class ResizeObserverStub {
@@ -18,3 +19,7 @@ jest.setTimeout(30_000);
 // can take longer, and the test fails though the page is right. Tests that
 // expect something never to appear use their own short timeouts.
 configure({ asyncUtilTimeout: 10_000 });
+
+// usePermission answers from SWR's module-wide cache, which outlives a test:
+// without this, a test could see the permission answer of the test before it.
+afterEach(() => unload());
