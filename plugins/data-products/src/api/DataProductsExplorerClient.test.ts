@@ -1,4 +1,3 @@
-import { mockApis } from '@backstage/frontend-test-utils';
 import { DataProductsExplorerClient } from './DataProductsExplorerClient';
 
 function jsonResponse(status: number, body: unknown) {
@@ -15,7 +14,11 @@ function jsonResponse(status: number, body: unknown) {
 function clientWith(response: Response) {
   const fetch = jest.fn(async (_url: string, _init?: RequestInit) => response);
   const client = new DataProductsExplorerClient({
-    discoveryApi: mockApis.discovery({ baseUrl: 'http://portal.test' }),
+    // A plain discovery API: the test app's utilities take seconds to load.
+    discoveryApi: {
+      getBaseUrl: async (pluginId: string) =>
+        `http://portal.test/api/${pluginId}`,
+    },
     fetchApi: { fetch: fetch as unknown as typeof globalThis.fetch },
   });
   return { client, fetch };
