@@ -1,9 +1,10 @@
 import type { Config } from '@backstage/config';
 import { readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { type HumanDuration, durationToMilliseconds } from '@backstage/types';
 import type { RetrySettings } from './RefreshService';
 
-type Duration = ReturnType<typeof readDurationFromConfig>;
+type Duration = HumanDuration;
 
 /** The refresh settings, `dataProducts.refresh` (see config.d.ts). */
 export interface RefreshConfig {
@@ -16,27 +17,6 @@ export interface RefreshConfig {
   /** How long one scheduled refresh, retries included, may run. */
   timeout: Duration;
   retry: RetrySettings;
-}
-
-function milliseconds(duration: Duration): number {
-  const {
-    years = 0,
-    months = 0,
-    weeks = 0,
-    days = 0,
-    hours = 0,
-    minutes = 0,
-    seconds = 0,
-    milliseconds: ms = 0,
-  } = duration;
-  return (
-    ((((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 60 +
-      minutes) *
-      60 +
-      seconds) *
-      1000 +
-    ms
-  );
 }
 
 function readDuration(
@@ -64,7 +44,7 @@ export function readRefreshConfig(root: Config): RefreshConfig {
     ['reconcileFrequency', reconcileFrequency],
     ['freshnessCheckFrequency', checkFrequency],
   ] as const) {
-    if (milliseconds(value) < 1000) {
+    if (durationToMilliseconds(value) < 1000) {
       throw new InputError(
         `Invalid dataProducts.refresh.${key}: it must be at least 1 second`,
       );
@@ -77,7 +57,7 @@ export function readRefreshConfig(root: Config): RefreshConfig {
     timeout: read('timeout', { minutes: 30 }),
     retry: {
       attempts,
-      backoffMs: milliseconds(read('retry.backoff', { seconds: 5 })),
+      backoffMs: durationToMilliseconds(read('retry.backoff', { seconds: 5 })),
     },
   };
 }

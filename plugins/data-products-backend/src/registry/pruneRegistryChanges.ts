@@ -5,30 +5,8 @@ import type {
 import type { Config } from '@backstage/config';
 import { readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { type HumanDuration, durationToMilliseconds } from '@backstage/types';
 import type { RegistryStore } from './RegistryStore';
-
-type HumanDuration = ReturnType<typeof readDurationFromConfig>;
-
-function durationToMilliseconds(duration: HumanDuration): number {
-  const {
-    years = 0,
-    months = 0,
-    weeks = 0,
-    days = 0,
-    hours = 0,
-    minutes = 0,
-    seconds = 0,
-    milliseconds = 0,
-  } = duration;
-  return (
-    ((((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 60 +
-      minutes) *
-      60 +
-      seconds) *
-      1000 +
-    milliseconds
-  );
-}
 
 const RETENTION_KEY = 'dataProducts.registry.changes.retention';
 
