@@ -15,12 +15,15 @@ const POSTGRES_15_PACKAGES = [
 
 /**
  * Of those, the tests that run on PostgreSQL 15 when no paths are given: the
- * warehouse engine's (every statement the portal sends a warehouse) and the
- * demo scenario through the real actions. The actions' other tests send the
- * engine's statements too and gain nothing from a second version.
+ * warehouse engine's (every statement the portal sends a warehouse), the
+ * column lineage read from PostgreSQL's own catalogs, and the demo scenario
+ * through the real actions. The actions' other tests send the engine's
+ * statements too, and the model parser's tests send none: neither gains
+ * anything from a second version.
  */
 const POSTGRES_15_TESTS = [
-  '/plugins/data-products-node/',
+  '/plugins/data-products-node/src/engine/',
+  '/plugins/data-products-node/src/model/columnLineage\\.postgres\\.test\\.ts$',
   '/plugins/scaffolder-backend-module-data-products/src/e2e/scenario\\.test\\.ts$',
 ];
 
