@@ -151,6 +151,60 @@ describe('MeshView', () => {
     expect(api.getMesh).toHaveBeenCalledWith({ expand: [] });
   });
 
+  it("draws each domain's strongest flows when the overview has many, and all of them on request", async () => {
+    // Twelve domains, each reading every one before it: 66 connections.
+    const ids = Array.from({ length: 12 }, (_, i) => `domain:default/d${i}`);
+    const dense: MeshGraph = {
+      ...domains,
+      nodes: ids.map((id, i) => ({
+        id,
+        kind: 'domain' as const,
+        title: `d${i}`,
+        group: id,
+        count: 3,
+      })),
+      edges: ids.flatMap((target, t) =>
+        ids.slice(0, t).map((source, s) => ({ source, target, flows: s + t })),
+      ),
+    };
+    const api = fakeMeshApi();
+    api.getMesh.mockResolvedValue(dense);
+    await renderView(api);
+    const notice = await screen.findByTestId('mesh-flows');
+    expect(notice).toHaveTextContent(
+      "Each domain's 2 strongest flows in and out:",
+    );
+    const drawn = Number(
+      /: (\d+) of 66 connections drawn/.exec(notice.textContent ?? '')?.[1],
+    );
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn).toBeLessThanOrEqual(12 * 2 * 2);
+    fireEvent.click(
+      within(notice).getByRole('button', { name: 'Show all flows' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('mesh-flows')).toHaveTextContent(
+        'All 66 connections drawn.',
+      ),
+    );
+    // The same graph, drawn again: no new request.
+    expect(api.getMesh).toHaveBeenCalledTimes(1);
+    fireEvent.click(
+      within(screen.getByTestId('mesh-flows')).getByRole('button', {
+        name: 'Strongest flows only',
+      }),
+    );
+    expect(
+      await screen.findByText(/of 66 connections drawn/),
+    ).toBeInTheDocument();
+  });
+
+  it('draws every flow of a small overview, with no note about it', async () => {
+    await renderView();
+    await screen.findByTestId('mesh-view-ready');
+    expect(screen.queryByTestId('mesh-flows')).toBeNull();
+  });
+
   it('opens a domain into its products on click, each with a link to its page', async () => {
     const api = await renderView();
     fireEvent.click(await findNode(SALES));

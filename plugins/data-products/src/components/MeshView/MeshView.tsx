@@ -47,6 +47,11 @@ import {
   meshNodeTypes,
 } from './MeshNodes';
 import { MeshSearch } from './MeshSearch';
+import {
+  STRONGEST_FLOWS_ABOVE,
+  STRONGEST_FLOWS_PER_DOMAIN,
+  strongestFlows,
+} from './strongestFlows';
 
 /** What the mesh view shows: the groups opened into their members, and the product focused on. */
 interface MeshViewState {
@@ -123,17 +128,36 @@ export function MeshView(props: { height?: number | string }) {
   const shown = useRef<MeshGraph | undefined>(undefined);
   if (graphState.value) shown.current = graphState.value;
   const graph = graphState.value ?? shown.current;
-  const layout = useAsync(
-    async () => (graph ? layoutMesh(graph) : undefined),
-    [graph],
+  // The domain overview draws each domain's strongest flows unless asked
+  // for all of them; products' flows are always drawn.
+  const [allFlows, setAllFlows] = useState(false);
+  const thinnable =
+    graph !== undefined &&
+    graph.edges.length > STRONGEST_FLOWS_ABOVE &&
+    graph.nodes.every(isGroup);
+  const thinned = thinnable && !allFlows;
+  const drawn = useMemo(
+    () =>
+      graph && thinned
+        ? { ...graph, edges: strongestFlows(graph.edges) }
+        : graph,
+    [graph, thinned],
   );
+  // The positions with the graph they were laid out for, so that the nodes
+  // and edges drawn always belong to one graph.
+  const layout = useAsync(
+    async () =>
+      drawn ? { graph: drawn, positioned: await layoutMesh(drawn) } : undefined,
+    [drawn],
+  );
+  const laidOut = layout.value?.graph;
 
   const { nodes, edges } = useMemo(() => {
-    const positioned = layout.value ?? [];
+    const positioned = layout.value?.positioned ?? [];
     const flowNodes = positioned.map(p => {
       const data: MeshFlowNodeData = {
         meshNode: p.node,
-        focused: p.node.id === graph?.focus,
+        focused: p.node.id === laidOut?.focus,
       };
       return isGroup(p.node)
         ? ({
@@ -158,9 +182,9 @@ export function MeshView(props: { height?: number | string }) {
             connectable: false,
           } as MeshMemberFlowNode);
     });
-    const labelled = (graph?.edges.length ?? 0) <= MAX_LABELLED_EDGES;
+    const labelled = (laidOut?.edges.length ?? 0) <= MAX_LABELLED_EDGES;
     const flowEdges: Edge[] = positioned.length
-      ? (graph?.edges ?? []).map(e => ({
+      ? (laidOut?.edges ?? []).map(e => ({
           id: `${e.source}->${e.target}`,
           source: e.source,
           target: e.target,
@@ -184,7 +208,7 @@ export function MeshView(props: { height?: number | string }) {
         }))
       : [];
     return { nodes: flowNodes, edges: flowEdges };
-  }, [layout.value, graph, theme]);
+  }, [layout.value, laidOut, theme]);
 
   // The marker of an interactive view: set once a laid-out graph is drawn.
   useEffect(() => {
@@ -309,6 +333,20 @@ export function MeshView(props: { height?: number | string }) {
             )} weaker connections are not drawn.`}
         </Typography>
       )}
+      {graph && drawn && thinnable && (
+        <Typography className={classes.notice} data-testid="mesh-flows">
+          {thinned
+            ? `Each domain's ${STRONGEST_FLOWS_PER_DOMAIN} strongest flows in and out: ${drawn.edges.length} of ${graph.edges.length} connections drawn. `
+            : `All ${graph.edges.length} connections drawn. `}
+          <Button
+            size="small"
+            color="primary"
+            onClick={() => setAllFlows(all => !all)}
+          >
+            {thinned ? 'Show all flows' : 'Strongest flows only'}
+          </Button>
+        </Typography>
+      )}
       {error && <ResponseErrorPanel error={error} />}
       {!graph && !error && <Progress />}
       {graph && graph.nodes.length === 0 && (
@@ -318,7 +356,13 @@ export function MeshView(props: { height?: number | string }) {
         <div className={classes.canvas} style={{ height }}>
           <ReactFlow
             // A new graph is fitted to the view once laid out.
-            key={layout.value ? graph.nodes.map(n => n.id).join(' ') : ''}
+            key={
+              laidOut
+                ? `${laidOut.nodes.map(n => n.id).join(' ')} ${
+                    laidOut.edges.length
+                  }`
+                : ''
+            }
             nodes={nodes}
             edges={edges}
             nodeTypes={meshNodeTypes}

@@ -123,6 +123,9 @@ export async function layoutMesh(
       ? { width: GROUP_WIDTH, height: GROUP_HEIGHT }
       : { width: MEMBER_WIDTH, height: MEMBER_HEIGHT };
   const large = graph.nodes.length > 100;
+  // The domain overview: a long chain of domains laid in one row is a band
+  // too wide to read once fitted, so its layers wrap into rows.
+  const overview = graph.nodes.every(isGroup);
   const laidOut = await runner.layout({
     id: 'mesh',
     // Large graphs trade a few crossings for speed: simple node placement
@@ -141,6 +144,13 @@ export async function layoutMesh(
       'elk.layered.edgeRouting': 'POLYLINE',
       'elk.separateConnectedComponents': large ? 'false' : 'true',
       'elk.spacing.componentComponent': '40',
+      ...(overview
+        ? {
+            'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+            'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+            'elk.aspectRatio': '2.2',
+          }
+        : {}),
     },
     children: graph.nodes.map(node => ({ id: node.id, ...size(node) })),
     edges: graph.edges.map(edge => ({
