@@ -26,8 +26,8 @@ const COMMANDS = {
   },
   test: {
     summary:
-      'lint, type check and every test against PostgreSQL 18, then the engine tests and the demo scenario again on PostgreSQL 15',
-    passThrough: '[jest options and test paths]',
+      'lint and type check, every test against PostgreSQL 18, then the engine tests and the demo scenario again on PostgreSQL 15 (--part checks, postgres18 or postgres15: only those parts)',
+    passThrough: '[--part NAME] [jest options and test paths]',
   },
   seed: seedCommand,
   demo: { summary: "run the e-commerce scenario through the running portal's REST API" },

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedPostgres } from '../postgres.mjs';
-import { run, say, scratchDir } from '../process.mjs';
+import { PortalError, run, say, scratchDir } from '../process.mjs';
 
 /** The packages whose tests run a second time, on PostgreSQL 15. */
 const POSTGRES_15_PACKAGES = [
@@ -105,41 +105,81 @@ async function runTests({ name, majorVersion, jestArgs, env }) {
   return { name, ok: code === 0, seconds: (Date.now() - started) / 1000, counts };
 }
 
-/** Runs lint, the type check and the tests (jest options and paths in `args`); resolves with the exit code. */
-export default async function test({ args }) {
+/** The parts of `./portal test`, each chosen with `--part NAME`; all of them by default. */
+const PARTS = ['checks', 'postgres18', 'postgres15'];
+
+/**
+ * Splits the command line into the parts asked for (`--part NAME`,
+ * repeatable) and what goes on to jest.
+ */
+function readParts(args) {
+  const parts = new Set();
+  const jestArgs = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = arg === '--part' ? args[++i] : arg.startsWith('--part=') ? arg.slice(7) : undefined;
+    if (value === undefined) {
+      jestArgs.push(arg);
+    } else if (PARTS.includes(value)) {
+      parts.add(value);
+    } else {
+      throw new PortalError(`test: unknown part '${value ?? ''}': give --part ${PARTS.join(', --part ')}, or none for all`);
+    }
+  }
+  return { parts: parts.size > 0 ? parts : new Set(PARTS), jestArgs };
+}
+
+/**
+ * Runs lint and the type check ("checks"), the tests on PostgreSQL 18 and the
+ * PostgreSQL 15 pass, or the parts named with `--part`; jest options and
+ * paths in `args`. Resolves with the exit code.
+ */
+export default async function test({ args: commandLine }) {
+  const { parts, jestArgs: args } = readParts(commandLine);
   const env = { ...process.env, BACKSTAGE_TEST_DISABLE_DOCKER: '1', CI: 'true' };
-  // Lint and the type check side by side: tsc uses one core.
-  const steps = await Promise.all(
-    [
-      ['lint', ['backstage-cli', 'repo', 'lint']],
-      ['type check', ['tsc']],
-    ].map(async ([name, commandArgs]) => {
-      say(`${name}: yarn ${commandArgs.join(' ')}`);
-      const started = Date.now();
-      const code = await run('yarn', commandArgs, { env });
-      return {
-        name,
-        ok: code === 0,
-        seconds: (Date.now() - started) / 1000,
-        counts: { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 },
-      };
-    }),
-  );
-  steps.push(await runTests({ name: 'tests on PostgreSQL 18', majorVersion: 18, jestArgs: args, env }));
-  steps.push(
-    await runTests({
-      name: 'engine tests and the demo scenario on PostgreSQL 15',
-      majorVersion: 15,
-      // Last, so that jest does not read the paths in `args` as more project names.
-      jestArgs: [
-        ...args,
-        ...(args.length === 0 ? ['--testPathPatterns', ...POSTGRES_15_TESTS] : []),
-        '--selectProjects',
-        ...POSTGRES_15_PACKAGES,
-      ],
-      env,
-    }),
-  );
+  const steps = [];
+  if (parts.has('checks')) {
+    // Lint and the type check side by side: tsc uses one core.
+    steps.push(
+      ...(await Promise.all(
+        [
+          ['lint', ['backstage-cli', 'repo', 'lint']],
+          ['type check', ['tsc']],
+        ].map(async ([name, commandArgs]) => {
+          say(`${name}: yarn ${commandArgs.join(' ')}`);
+          const started = Date.now();
+          const code = await run('yarn', commandArgs, { env });
+          return {
+            name,
+            ok: code === 0,
+            seconds: (Date.now() - started) / 1000,
+            counts: { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 },
+          };
+        }),
+      )),
+    );
+  }
+  if (parts.has('postgres18')) {
+    steps.push(await runTests({ name: 'tests on PostgreSQL 18', majorVersion: 18, jestArgs: args, env }));
+  }
+  if (parts.has('postgres15')) {
+    // Test paths given (anything that is not an option) replace the default selection.
+    const pathsGiven = args.some(arg => !arg.startsWith('-'));
+    steps.push(
+      await runTests({
+        name: 'engine tests and the demo scenario on PostgreSQL 15',
+        majorVersion: 15,
+        // Last, so that jest does not read the paths in `args` as more project names.
+        jestArgs: [
+          ...args,
+          ...(pathsGiven ? [] : ['--testPathPatterns', ...POSTGRES_15_TESTS]),
+          '--selectProjects',
+          ...POSTGRES_15_PACKAGES,
+        ],
+        env,
+      }),
+    );
+  }
 
   for (const step of steps) {
     say(`${step.ok ? 'ok    ' : 'FAILED'} ${step.name} (${Math.round(step.seconds)} s)`);
