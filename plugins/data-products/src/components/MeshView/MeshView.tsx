@@ -188,9 +188,14 @@ export function MeshView(props: { height?: number | string }) {
           id: `${e.source}->${e.target}`,
           source: e.source,
           target: e.target,
+          // One arrowhead size whatever the edge's width (by default it
+          // grows with the stroke, and the heaviest flows end in blots).
           markerEnd: {
             type: MarkerType.ArrowClosed,
             color: theme.palette.text.secondary,
+            markerUnits: 'userSpaceOnUse',
+            width: 16,
+            height: 16,
           },
           ...(labelled
             ? {
