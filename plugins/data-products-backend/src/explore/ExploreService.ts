@@ -9,7 +9,7 @@ import {
   type ExploreFilterKey,
   type ExploreResponse,
 } from '@dataproducts/plugin-data-products-common';
-import { catalogEntityReadPermission } from '../meshIndex/catalogEntityReadPermission';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import type { ExploreStore } from './ExploreStore';
 import type { ExploreQuery } from './parseExploreQuery';
 

@@ -15,7 +15,7 @@ import {
   MeshSearchResult,
 } from '@dataproducts/plugin-data-products-common';
 import type { Knex } from 'knex';
-import { catalogEntityReadPermission } from '../meshIndex/catalogEntityReadPermission';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { MeshQueries, ShownMemberRow, Visibility } from './meshQueries';
 
 /** A validated request for the mesh graph. */

@@ -28,7 +28,7 @@ import request from 'supertest';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { MeshFixture } from './__testUtils__/meshFixture';
 import { createMeshRouter } from './createMeshRouter';
-import { catalogEntityReadPermission } from '../meshIndex/catalogEntityReadPermission';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { MeshService } from './MeshService';
 
 jest.setTimeout(120_000);

@@ -1,4 +1,3 @@
-export { catalogEntityReadPermission } from './catalogEntityReadPermission';
 export { MeshIndex, MESH_RECONCILED_AT } from './MeshIndex';
 export type { MeshLineageNode, MeshStep } from './MeshIndex';
 export { MeshIndexSync, MESH_RECONCILE_PAGE_SIZE } from './MeshIndexSync';

@@ -4,11 +4,11 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Lineage } from '@dataproducts/plugin-data-products-common';
 import {
-  catalogEntityReadPermission,
   meshRef,
   MeshIndex,
   type MeshLineageNode,
