@@ -320,7 +320,7 @@ export function parseOptions(argv) {
     products: undefined,
     write: false,
     seed: 42,
-    idleSeconds: 60,
+    idleSeconds: 150,
     concurrency: 8,
     templateRuns: 10,
     screenshots: undefined,

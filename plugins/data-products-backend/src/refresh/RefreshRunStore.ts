@@ -9,6 +9,16 @@ import type { Knex } from 'knex';
 // Made by the package's migrations (see migrations/20261201a_refresh_runs.js).
 const RUNS = 'data_product_refresh_runs';
 const STATES = 'data_product_port_freshness';
+/** Ports read or written per statement when states are swapped (3 parameters a row). */
+const SWAP_CHUNK = 5000;
+
+function chunks<T>(items: ReadonlyArray<T>, size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
 
 interface RunRow {
   id: string | number;
@@ -143,27 +153,49 @@ export class RefreshRunStore {
   }
 
   /**
-   * Stores the state a port is seen in; resolves with the state it was in
-   * before (undefined the first time it is seen). Concurrent checks on two
-   * replicas each see one change: the row is locked while it is replaced.
+   * Stores the states ports are seen in, in one transaction; resolves with
+   * the state each port whose state changed was in before (undefined the
+   * first time it is seen). Ports whose state is unchanged are not written.
+   * Concurrent checks on two replicas each see one change: the stored rows
+   * are locked while they are compared and replaced.
    */
-  async swapState(
-    port: string,
-    state: FreshnessState,
-  ): Promise<FreshnessState | undefined> {
-    return this.knex.transaction(async trx => {
-      const previous = await trx(STATES)
-        .where({ port })
-        .forUpdate()
-        .first('state');
-      if (previous?.state === state) {
-        return state;
+  async swapStates(
+    states: ReadonlyArray<{ port: string; state: FreshnessState }>,
+  ): Promise<Map<string, FreshnessState | undefined>> {
+    const changed = new Map<string, FreshnessState | undefined>();
+    if (states.length === 0) {
+      return changed;
+    }
+    await this.knex.transaction(async trx => {
+      const before = new Map<string, FreshnessState>();
+      for (const chunk of chunks(states, SWAP_CHUNK)) {
+        const rows: Array<{ port: string; state: FreshnessState }> = await trx(
+          STATES,
+        )
+          .whereIn(
+            'port',
+            chunk.map(s => s.port),
+          )
+          .orderBy('port')
+          .forUpdate()
+          .select('port', 'state');
+        for (const row of rows) before.set(row.port, row.state);
       }
-      await trx(STATES)
-        .insert({ port, state, since: trx.fn.now() })
-        .onConflict('port')
-        .merge();
-      return previous?.state;
+      const writes = states.filter(s => before.get(s.port) !== s.state);
+      for (const chunk of chunks(writes, SWAP_CHUNK)) {
+        await trx(STATES)
+          .insert(
+            chunk.map(({ port, state }) => ({
+              port,
+              state,
+              since: trx.fn.now(),
+            })),
+          )
+          .onConflict('port')
+          .merge();
+      }
+      for (const { port } of writes) changed.set(port, before.get(port));
     });
+    return changed;
   }
 }
