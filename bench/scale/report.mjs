@@ -53,7 +53,11 @@ function rows(run) {
       '—',
     ],
     [
-      `Ingest: the registrations alone (${options.concurrency} in flight; failed)`,
+      `Ingest: the registrations alone (${
+        (options.batchSize ?? 1) > 1
+          ? `batches of ${options.batchSize}`
+          : 'one product a request'
+      }, ${options.concurrency} in flight; failed)`,
       `${seconds(registry.registration?.seconds)} (${
         registry.registration?.failures.length ?? NA
       } failed)`,

@@ -130,6 +130,7 @@ async function runRegistry({ scratch, mesh, orgFile, orgRefs, options }) {
     const deadline = startedAt + options.ingestMinutes * 60_000;
     result.registration = await registerAll(portal, mesh.registrations, {
       concurrency: options.concurrency,
+      batchSize: options.batchSize,
       deadline,
       log,
     });
@@ -321,7 +322,8 @@ export function parseOptions(argv) {
     write: false,
     seed: 42,
     idleSeconds: 150,
-    concurrency: 8,
+    concurrency: 2,
+    batchSize: 100,
     templateRuns: 10,
     screenshots: undefined,
     ingestMinutes: undefined,
@@ -348,13 +350,14 @@ export function parseOptions(argv) {
     else if (arg === '--seed') options.seed = number(0, 2 ** 31);
     else if (arg === '--idle-seconds') options.idleSeconds = number(5, 600);
     else if (arg === '--concurrency') options.concurrency = number(1, 64);
+    else if (arg === '--batch-size') options.batchSize = number(1, 100);
     else if (arg === '--template-runs') options.templateRuns = number(0, 100);
     else if (arg === '--ingest-minutes') options.ingestMinutes = number(1, 120);
     else if (arg === '--screenshots')
       options.screenshots = path.resolve(value());
     else
       throw new Error(
-        `unknown option '${arg}': give --products N [--write] [--screenshots DIR] [--seed S] [--idle-seconds S] [--concurrency C] [--template-runs R] [--ingest-minutes M]`,
+        `unknown option '${arg}': give --products N [--write] [--screenshots DIR] [--seed S] [--idle-seconds S] [--concurrency C] [--batch-size B] [--template-runs R] [--ingest-minutes M]`,
       );
   }
   if (options.products === undefined)

@@ -428,6 +428,83 @@ spec: { memberOf: [emea-sales] }
     expect(await registryRow('sales-leads')).toBeUndefined();
   });
 
+  it("registers a batch only when every product in it is the caller's: one foreign product refuses the whole batch", async () => {
+    const leads = (name: string) => {
+      const crm = registration('sales-crm-customers');
+      return {
+        product: {
+          ...crm.product,
+          metadata: { name },
+          spec: {
+            ...crm.product.spec,
+            owner: 'group:marketing',
+            domain: 'marketing',
+            schema: name.replace(/-/g, '_'),
+          },
+        },
+        ports: [
+          {
+            ...crm.ports[0],
+            metadata: { name: `${name}-customers` },
+            spec: { ...crm.ports[0].spec, dataProduct: name },
+          },
+        ],
+      };
+    };
+    const before = await registryRow('sales-crm-customers');
+    const mixed = await request(server)
+      .post('/api/data-products/registry/products')
+      .set(as('mark.marketing'))
+      .send({
+        items: [
+          leads('marketing-leads'),
+          registration('sales-crm-customers', product => {
+            product.spec.owner = 'group:marketing';
+          }),
+        ],
+      });
+    expect(mixed.status).toBe(403);
+    expect(mixed.body.error.name).toBe('NotAllowedError');
+    expect(mixed.body.error.message).toMatch(
+      /^You are not allowed to register data products sales-crm-customers \(owned by group:marketing\): permission dataproduct.create or dataproduct.update was denied; nothing was registered\./,
+    );
+    expect(await registryRow('sales-crm-customers')).toEqual(before);
+    expect(await registryRow('marketing-leads')).toBeUndefined();
+
+    const own = await request(server)
+      .post('/api/data-products/registry/products')
+      .set(as('mark.marketing'))
+      .send({ items: [leads('marketing-leads'), leads('marketing-leads-eu')] });
+    expect(own.status).toBe(200);
+    expect(
+      own.body.items.map((r: { created: boolean; item: any }) => [
+        r.created,
+        r.item.product.metadata.name,
+        r.item.status,
+        r.item.registeredBy,
+      ]),
+    ).toEqual([
+      [
+        true,
+        'marketing-leads',
+        'not-provisioned',
+        'user:default/mark.marketing',
+      ],
+      [
+        true,
+        'marketing-leads-eu',
+        'not-provisioned',
+        'user:default/mark.marketing',
+      ],
+    ]);
+    for (const name of ['marketing-leads', 'marketing-leads-eu']) {
+      const removed = await request(server)
+        .delete(registryUrl(name))
+        .set(as('mark.marketing'));
+      expect(removed.status).toBe(204);
+    }
+  });
+
   it('refuses decommissioning to another team without touching the warehouse; the owner decommissions', async () => {
     const warehouseBefore = await catalogSnapshot(
       warehouse.knex,

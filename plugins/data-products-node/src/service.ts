@@ -20,6 +20,7 @@ export type WarehouseService = Pick<
   | 'revoke'
   | 'decommission'
   | 'inspect'
+  | 'provisioned'
   | 'readers'
   | 'readable'
   | 'columnLineage'

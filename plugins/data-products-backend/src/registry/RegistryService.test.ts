@@ -574,4 +574,146 @@ describe('RegistryService', () => {
     });
     expect(await registry.list()).toHaveLength(1);
   });
+
+  describe('many products at once (putMany)', () => {
+    const item = (name: string, ports = ['rows']) => ({
+      product: product(name),
+      ports: ports.map(p => port(name, p)),
+    });
+
+    it('registers every product in one transaction, with a change each, and reads each status from the warehouse', async () => {
+      const knex = await databases.init('POSTGRES_18');
+      const registry = await createRegistry(knex);
+      const { product: crm, ports } = demoRequest('sales-crm-customers');
+      const { items } = await registry.putMany(
+        { items: [item('leads-a'), { product: crm, ports }, item('leads-b')] },
+        guest,
+      );
+      expect(
+        items.map(r => [
+          r.created,
+          r.item.product.metadata.name,
+          r.item.status,
+        ]),
+      ).toEqual([
+        [true, 'leads-a', 'not-provisioned'],
+        [true, 'sales-crm-customers', 'provisioned'],
+        [true, 'leads-b', 'not-provisioned'],
+      ]);
+      expect(items[0].item.error).toBe(
+        'The warehouse has no schema leads_a made by the portal for leads-a; provision it with dataproduct:provision',
+      );
+      const { changes } = await registry.changes(0, 10);
+      expect(changes.map(c => [c.name, c.op])).toEqual([
+        ['leads-a', 'upsert'],
+        ['sales-crm-customers', 'upsert'],
+        ['leads-b', 'upsert'],
+      ]);
+      // Again: updates, each a change of its own.
+      const again = await registry.putMany(
+        { items: [item('leads-a'), item('leads-c')] },
+        guest,
+      );
+      expect(again.items.map(r => r.created)).toEqual([false, true]);
+      expect((await registry.changes(0, 10)).changes).toHaveLength(5);
+    });
+
+    it('stores nothing when one product does not fit, naming every clash', async () => {
+      const knex = await databases.init('POSTGRES_18');
+      const { product: yamlProduct } = demoRequest('sales-erp-orders');
+      const registry = await createRegistry(knex, { entities: [yamlProduct] });
+      await registry.put('sales-crm', item('sales-crm'), guest);
+
+      const stolen = item('thief');
+      stolen.product.spec.schema = 'sales_crm';
+      const twin = item('twin');
+      twin.product.spec.schema = 'leads_a';
+      const catalogued = item('erp-copy');
+      catalogued.product.spec.schema = 'sales_erp';
+      // "leads" with port "a_rows" and "leads-a" with port "rows" are both
+      // outputport:default/leads-a-rows.
+      const clash = item('leads', []);
+      clash.ports = [{ ...port('leads', 'a_rows') }];
+      clash.ports[0].metadata.name = 'leads-a-rows';
+      await expect(
+        registry.putMany(
+          { items: [item('leads-a'), stolen, twin, catalogued, clash] },
+          guest,
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message:
+          'Cannot register these data products: schema leads_a is asked for by leads-a and twin; give each product a schema of its own; ' +
+          'schema sales_crm of thief is held by data product dataproduct:default/sales-crm; give thief a schema of its own; ' +
+          'schema sales_erp of erp-copy is held by data product dataproduct:default/sales-erp-orders; give erp-copy a schema of its own; ' +
+          'outputport:default/leads-a-rows is a port of both leads-a and leads; choose other product, port or schema names',
+      });
+      const ownerless = item('ownerless');
+      ownerless.product.spec.owner = 'group:nobody';
+      await expect(
+        registry.putMany({ items: [item('leads-a'), ownerless] }, guest),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message:
+          'Invalid data products: "ownerless" spec.owner group:default/nobody is not in the catalog; name an existing Group (or User) and Domain',
+      });
+      expect((await registry.list()).map(i => i.product.metadata.name)).toEqual(
+        ['sales-crm'],
+      );
+      expect((await registry.changes(0, 10)).changes).toHaveLength(1);
+    });
+
+    it("refuses bodies that are not a batch, naming each item's problem", async () => {
+      const knex = await databases.init('POSTGRES_18');
+      const registry = await createRegistry(knex);
+      const refused = async (body: unknown) => {
+        const error = await registry.putMany(body, guest).catch(e => e);
+        expect(error.name).toBe('InputError');
+        return error.message as string;
+      };
+      expect(await refused([item('a')])).toBe(
+        'Invalid batch of data products: send a JSON object { items: [{ product, ports }, ...] }',
+      );
+      expect(await refused({ items: [] })).toBe(
+        'Invalid batch of data products: items has 0 registrations; send 1 to 100 per request',
+      );
+      expect(
+        await refused({
+          items: Array.from({ length: 101 }, (_, i) => item(`p-${i}`)),
+        }),
+      ).toBe(
+        'Invalid batch of data products: items has 101 registrations; send 1 to 100 per request',
+      );
+      const bad = item('bad');
+      (bad.product.spec as any).schema = 'pg_catalog';
+      expect(
+        await refused({
+          items: [
+            item('a'),
+            item('A'),
+            'x',
+            bad,
+            { ...item('b'), status: 'provisioned' },
+          ],
+          dryRun: true,
+        }),
+      ).toMatch(
+        /^Invalid batch of data products, nothing registered: "dryRun" is not part of a batch: send \{ items \}; items\[1\] registers "A" again \(as items\[0\] does\); send each product once; items\[2\] must be \{ product, ports \} with a string product.metadata.name; items\[3\]: Invalid data product "bad": .*pg_catalog.*; items\[4\]: Invalid data product "b": "status" is not part of a registration/,
+      );
+      expect(await registry.list()).toEqual([]);
+    });
+
+    it('stores nothing when the policy denies the caller one product', async () => {
+      const knex = await databases.init('POSTGRES_18');
+      const registry = await createRegistry(knex, { allow: false });
+      await expect(
+        registry.putMany({ items: [item('a'), item('b')] }, guest),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'You are not allowed to register data products a, b (owned by group:sales): permission dataproduct.create or dataproduct.update was denied; nothing was registered. Name one of your groups in spec.owner, or ask a data product administrator.',
+      });
+      expect(await registry.list()).toEqual([]);
+    });
+  });
 });

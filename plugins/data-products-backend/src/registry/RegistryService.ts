@@ -6,14 +6,20 @@ import {
   getCompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  dataProductCreatePermission,
   dataProductDecommissionPermission,
   dataProductUpdatePermission,
   getDataProductInputPortRefs,
   isSameEntityRef,
   type DataProductRegistration,
+  type DataProductRegistrationBatchResult,
   type DataProductRegistrationResult,
   type DataProductRegistryChangePage,
   type RegisteredDataProduct,
@@ -24,21 +30,27 @@ import type {
   WarehouseService,
 } from '@dataproducts/plugin-data-products-node';
 import type { HistoryRecorder } from '../history';
-import { checkRegistration } from './checkRegistration';
-import { assertRegistrationFits } from './registrationConflicts';
+import { checkRegistration, checkRegistrationBatch } from './checkRegistration';
+import {
+  assertRegistrationFits,
+  assertRegistrationsFit,
+} from './registrationConflicts';
 import type { RegistryStore } from './RegistryStore';
 
 /** What the registry needs besides its table. */
 export interface RegistryServiceOptions {
   store: RegistryStore;
   /** Where provisioned-ness is read from, and products are decommissioned in. */
-  warehouse: Pick<WarehouseService, 'inspect' | 'decommission'>;
+  warehouse: Pick<WarehouseService, 'inspect' | 'provisioned' | 'decommission'>;
   /** Where owners, domains and other products' entities are looked up. */
   catalog: CatalogService;
   /** The registry's own credentials, to read the catalog with. */
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   /** Decides the callers' data-product permissions. */
-  authorizer: Pick<DataProductAuthorizer, 'authorize' | 'authorizeCreate'>;
+  authorizer: Pick<
+    DataProductAuthorizer,
+    'authorize' | 'authorizeCreate' | 'areAllowed'
+  >;
   /** Where decommissioning is recorded, in the product's History. */
   history?: Pick<HistoryRecorder, 'record'>;
 }
@@ -111,6 +123,105 @@ export class RegistryService {
           }),
       registeredBy: principalOf(credentials),
     });
+  }
+
+  /**
+   * Registers many products in one go (the body of `POST /registry/products`):
+   * each is checked and authorized as `put` checks it, with a few queries
+   * and two permission questions for the whole batch, and all are stored in
+   * one transaction, or none. Refusals name every product refused.
+   */
+  async putMany(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<DataProductRegistrationBatchResult> {
+    const registrations = checkRegistrationBatch(body);
+    const names = registrations.map(r => r.product.metadata.name);
+    const existing = new Map(
+      (await this.options.store.getMany(names)).map(item => [
+        item.product.metadata.name,
+        item,
+      ]),
+    );
+    const requests = registrations.flatMap(({ product }) => {
+      const registered = existing.get(product.metadata.name);
+      return registered
+        ? [
+            {
+              name: product.metadata.name,
+              permission: dataProductUpdatePermission,
+              product: registered.product,
+            },
+          ]
+        : [
+            {
+              name: product.metadata.name,
+              permission: dataProductCreatePermission,
+              product,
+            },
+            // As authorizeCreate: nobody creates products in another team's name.
+            {
+              name: product.metadata.name,
+              permission: dataProductUpdatePermission,
+              product,
+            },
+          ];
+    });
+    const allowed = await this.options.authorizer.areAllowed(
+      credentials,
+      requests,
+    );
+    const denied = [
+      ...new Set(requests.filter((_, i) => !allowed[i]).map(r => r.name)),
+    ];
+    if (denied.length > 0) {
+      const owners = [
+        ...new Set(
+          registrations
+            .filter(r => denied.includes(r.product.metadata.name))
+            .map(r => r.product.spec.owner),
+        ),
+      ];
+      throw new NotAllowedError(
+        `You are not allowed to register data products ${denied
+          .slice(0, 20)
+          .join(', ')}${
+          denied.length > 20 ? ` and ${denied.length - 20} more` : ''
+        } (owned by ${owners.slice(0, 5).join(', ')}${
+          owners.length > 5 ? ', ...' : ''
+        }): permission ${dataProductCreatePermission.name} or ${
+          dataProductUpdatePermission.name
+        } was denied; nothing was registered. Name one of your groups in spec.owner, or ask a data product administrator.`,
+      );
+    }
+    await assertRegistrationsFit(registrations, {
+      registry: this.options.store,
+      catalog: this.options.catalog,
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+    });
+    const provisioned = await this.options.warehouse.provisioned(
+      registrations.map(({ product }) => ({
+        name: product.metadata.name,
+        schema: product.spec.schema,
+      })),
+    );
+    const registeredBy = principalOf(credentials);
+    const items = await this.options.store.upsertMany(
+      registrations.map(registration => {
+        const { product } = registration;
+        return {
+          ...registration,
+          ...(provisioned.has(product.metadata.name)
+            ? { status: 'provisioned' as const }
+            : {
+                status: 'not-provisioned' as const,
+                error: `The warehouse has no schema ${product.spec.schema} made by the portal for ${product.metadata.name}; provision it with dataproduct:provision`,
+              }),
+          registeredBy,
+        };
+      }),
+    );
+    return { items };
   }
 
   /** Runs every check of `put` without storing anything. */

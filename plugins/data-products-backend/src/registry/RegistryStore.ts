@@ -187,6 +187,27 @@ export class RegistryStore {
     return row ? fromRow(row) : undefined;
   }
 
+  /** Products by entity name, as `get` finds them; the names not registered are left out. */
+  async getMany(names: string[]): Promise<RegisteredDataProduct[]> {
+    if (names.length === 0) return [];
+    const rows = await this.knex<RegistryRow>(TABLE).whereIn('name', names);
+    return rows.map(fromRow);
+  }
+
+  /** The registered products whose `spec.schema` is one of `schemas`. */
+  async findBySchemas(schemas: string[]): Promise<RegisteredDataProduct[]> {
+    if (schemas.length === 0) return [];
+    const rows = this.isPostgres
+      ? await this.knex<RegistryRow>(TABLE).whereRaw(
+          `product #>> '{spec,schema}' = ANY(?)`,
+          [schemas],
+        )
+      : (await this.knex<RegistryRow>(TABLE)).filter(row =>
+          schemas.includes(parseJson(row.product).spec.schema),
+        );
+    return rows.map(fromRow);
+  }
+
   /** The registered products, other than `except`, whose `spec.schema` is `schema`. */
   async findBySchema(
     schema: string,
@@ -207,10 +228,11 @@ export class RegistryStore {
    */
   async findByPortNames(
     portNames: string[],
-    except: string,
+    except?: string,
   ): Promise<RegisteredDataProduct[]> {
     const wanted = portNames.map(lower);
-    const query = this.knex<RegistryRow>(TABLE).whereNot('name', except);
+    const query = this.knex<RegistryRow>(TABLE);
+    if (except !== undefined) query.whereNot('name', except);
     const rows = this.isPostgres
       ? await query.whereRaw(
           `lower(jsonb_path_query_array(ports, '$[*].metadata.name')::text)::jsonb \\?| ?::text[]`,
@@ -309,6 +331,71 @@ export class RegistryStore {
     return result;
   }
 
+  /**
+   * Inserts or replaces many products (distinct names) in one transaction,
+   * with one change each; resolves with each outcome in the order given.
+   */
+  async upsertMany(
+    entries: ReadonlyArray<
+      DataProductRegistration & {
+        status: DataProductRegistryStatus;
+        error?: string;
+        registeredBy?: string;
+      }
+    >,
+  ): Promise<DataProductRegistrationResult[]> {
+    if (entries.length === 0) {
+      return [];
+    }
+    const now = new Date();
+    const names = entries.map(entry => entry.product.metadata.name);
+    const { results, changes } = await this.knex.transaction(async tx => {
+      const rows: Array<RegistryRow & { inserted?: boolean }> = await tx(TABLE)
+        .insert(
+          entries.map(entry => ({
+            name: entry.product.metadata.name,
+            product: JSON.stringify(entry.product),
+            ports: JSON.stringify(entry.ports),
+            status: entry.status,
+            error: entry.error ?? null,
+            registered_by: entry.registeredBy ?? null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .onConflict('name')
+        .merge([
+          'product',
+          'ports',
+          'status',
+          'error',
+          'registered_by',
+          'updated_at',
+        ])
+        .returning(
+          this.isPostgres
+            ? ['*', this.knex.raw('(xmax = 0) AS inserted')]
+            : ['*'],
+        );
+      const byName = new Map(rows.map(row => [row.name, row]));
+      return {
+        results: names.map(name => {
+          const row = byName.get(name)!;
+          return {
+            created:
+              row.inserted ?? toIso(row.created_at) === toIso(row.updated_at),
+            item: fromRow(row),
+          };
+        }),
+        changes: await this.recordChanges(tx, names, 'upsert', now),
+      };
+    });
+    for (const change of changes) {
+      await this.announce(change);
+    }
+    return results;
+  }
+
   /** Deletes a product; returns whether it existed. */
   async delete(name: string): Promise<boolean> {
     const change = await this.knex.transaction(async tx => {
@@ -348,6 +435,34 @@ export class RegistryStore {
       .insert({ name, op, changed_at: changedAt })
       .returning('id');
     return { id: Number(typeof row === 'object' ? row.id : row), name, op };
+  }
+
+  /** `recordChange` for many products at once: one statement, ids in the order given. */
+  private async recordChanges(
+    tx: Knex.Transaction,
+    names: string[],
+    op: DataProductRegistryChangeOp,
+    changedAt: Date,
+  ): Promise<DataProductRegistryEventPayload[]> {
+    if (!this.isPostgres) {
+      const changes = [];
+      for (const name of names) {
+        changes.push(await this.recordChange(tx, name, op, changedAt));
+      }
+      return changes;
+    }
+    const { rows } = await tx.raw(
+      `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?)))
+       INSERT INTO ?? (name, op, changed_at)
+       SELECT u.name, ?::text, ?::timestamptz
+         FROM locked, unnest(?::text[]) WITH ORDINALITY AS u(name, n)
+        ORDER BY u.n
+       RETURNING id, name`,
+      [CHANGE_LOCK, CHANGES, op, changedAt, names],
+    );
+    return (rows as Array<{ id: string | number; name: string }>)
+      .map(row => ({ id: Number(row.id), name: row.name, op }))
+      .sort((a, b) => a.id - b.id);
   }
 
   // After the commit, so a subscriber that reads the feed finds the change.

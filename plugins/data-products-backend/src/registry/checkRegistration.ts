@@ -1,6 +1,7 @@
 import { DEFAULT_NAMESPACE, type Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS,
   DATA_PRODUCT_KIND,
   isSameEntityRef,
   outputPortEntityName,
@@ -204,4 +205,74 @@ export function checkRegistration(
     );
   }
   return { product, ports };
+}
+
+/** At most this many problems are named in one refusal of a batch. */
+const MAX_BATCH_PROBLEMS = 20;
+
+/**
+ * Checks the body of `POST /registry/products`: `{ items }` with 1 to
+ * `DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS` registrations, each as
+ * `checkRegistration` checks it (named by its `product.metadata.name`), and
+ * no product name twice. Throws one `InputError` naming every problem (the
+ * first twenty), each with its item's index and product name.
+ */
+export function checkRegistrationBatch(
+  body: unknown,
+): DataProductRegistration[] {
+  if (!isObject(body) || !Array.isArray(body.items)) {
+    throw new InputError(
+      'Invalid batch of data products: send a JSON object { items: [{ product, ports }, ...] }',
+    );
+  }
+  const { items, ...rest } = body;
+  const problems: string[] = Object.keys(rest).map(
+    key => `${JSON.stringify(key)} is not part of a batch: send { items }`,
+  );
+  if (
+    items.length === 0 ||
+    items.length > DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS
+  ) {
+    throw new InputError(
+      `Invalid batch of data products: items has ${items.length} registrations; send 1 to ${DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS} per request`,
+    );
+  }
+  const registrations: DataProductRegistration[] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item: unknown, i: number) => {
+    const name =
+      isObject(item) && isObject(item.product)
+        ? (item.product as { metadata?: { name?: unknown } }).metadata?.name
+        : undefined;
+    if (typeof name !== 'string') {
+      problems.push(
+        `items[${i}] must be { product, ports } with a string product.metadata.name`,
+      );
+      return;
+    }
+    const key = name.toLocaleLowerCase('en-US');
+    if (seen.has(key)) {
+      problems.push(
+        `items[${i}] registers ${JSON.stringify(
+          name,
+        )} again (as items[${seen.get(key)}] does); send each product once`,
+      );
+      return;
+    }
+    seen.set(key, i);
+    try {
+      registrations.push(checkRegistration(name, item));
+    } catch (error) {
+      problems.push(`items[${i}]: ${(error as Error).message}`);
+    }
+  });
+  if (problems.length > 0) {
+    const more = problems.length - MAX_BATCH_PROBLEMS;
+    throw new InputError(
+      `Invalid batch of data products, nothing registered: ${problems
+        .slice(0, MAX_BATCH_PROBLEMS)
+        .join('; ')}${more > 0 ? `; and ${more} more problems` : ''}`,
+    );
+  }
+  return registrations;
 }

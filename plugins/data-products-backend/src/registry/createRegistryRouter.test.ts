@@ -189,7 +189,10 @@ describe('registry HTTP API', () => {
 
   it('keeps a product whose decommissioning the warehouse refuses', async () => {
     const server = await start();
-    const crm = demoRequest('sales-crm-customers');
+    const { product: crmProduct, ports: crmPorts } = demoRequest(
+      'sales-crm-customers',
+    );
+    const crm = { product: crmProduct, ports: crmPorts };
     const crmUrl = '/api/data-products/registry/products/sales-crm-customers';
     await request(server)
       .put(crmUrl)
@@ -285,12 +288,54 @@ describe('registry HTTP API', () => {
       .send(withDescription(REGISTRY_BODY_LIMIT));
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.error.message).toMatch(
-      /^The request body has \d+ bytes; the registry reads at most 1048576 bytes \(1 MiB\) per product\. /,
+      /^The request body has \d+ bytes; the registry reads at most 1048576 bytes \(1 MiB\) per request\. /,
     );
     const kept = await request(server).get(url);
     expect(kept.body.product.metadata.description).toHaveLength(
       REGISTRY_BODY_LIMIT / 2,
     );
+  });
+
+  it('registers a batch with POST /registry/products, all or nothing', async () => {
+    const server = await start();
+    const batchUrl = '/api/data-products/registry/products';
+    const { product: crmProduct, ports: crmPorts } = demoRequest(
+      'sales-crm-customers',
+    );
+    const crm = { product: crmProduct, ports: crmPorts };
+    const ok = await request(server)
+      .post(batchUrl)
+      .send({ items: [{ product, ports }, crm] });
+    expect(ok.status).toBe(200);
+    expect(
+      ok.body.items.map((r: any) => [
+        r.created,
+        r.item.product.metadata.name,
+        r.item.status,
+      ]),
+    ).toEqual([
+      [true, 'marketing-customer-360', 'provisioned'],
+      [true, 'sales-crm-customers', 'provisioned'],
+    ]);
+
+    const notJson = await request(server)
+      .post(batchUrl)
+      .set('Content-Type', 'application/json')
+      .send('{"items": [');
+    expect(notJson.status).toBe(400);
+    const duplicate = await request(server)
+      .post(batchUrl)
+      .send({ items: [crm, crm] });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body.error).toEqual({
+      name: 'InputError',
+      message:
+        'Invalid batch of data products, nothing registered: items[1] registers "sales-crm-customers" again (as items[0] does); send each product once',
+    });
+    expect(duplicate.body.error.stack).toBeUndefined();
+    const list = await request(server).get(batchUrl);
+    expect(list.body.items).toHaveLength(2);
+    expect(list.body.cursor).toBe(2);
   });
 
   it('refuses unauthenticated requests', async () => {

@@ -26,7 +26,7 @@ const explainBodyErrors: express.ErrorRequestHandler = (
   next,
 ) => {
   if (error?.type === 'entity.too.large') {
-    error.message = `The request body has ${error.length} bytes; the registry reads at most ${REGISTRY_BODY_LIMIT} bytes (1 MiB) per product. Register fewer or smaller ports, or shorter descriptions.`;
+    error.message = `The request body has ${error.length} bytes; the registry reads at most ${REGISTRY_BODY_LIMIT} bytes (1 MiB) per request. Register fewer or smaller ports, shorter descriptions, or fewer products per batch.`;
   } else if (error?.type === 'entity.parse.failed') {
     error.message = `The request body is not JSON (${error.message}); send a JSON object { product, ports }`;
   }
@@ -80,7 +80,9 @@ function readWholeNumber(
  * (`RegisteredDataProduct`), `PUT /registry/products/:name` (a
  * `DataProductRegistration`; answers 201 or 200 with the `RegisteredDataProduct`,
  * or 204 with `?dryRun=true`, which runs every check and stores nothing) and
- * `DELETE /registry/products/:name` (204). Writes are authorized with the
+ * `DELETE /registry/products/:name` (204), and `POST /registry/products`
+ * (a `DataProductRegistrationBatch` of up to 100 products, all registered
+ * or none; answers 200 with a `DataProductRegistrationBatchResult`). Writes are authorized with the
  * caller's credentials: `dataproduct.create` (and `dataproduct.update` on the
  * new product), `dataproduct.update` on the registered product, and
  * `dataproduct.decommission`.
@@ -113,6 +115,13 @@ export function createRegistryRouter(options: {
       DATA_PRODUCT_REGISTRY_CHANGES_MAX_LIMIT,
     );
     res.json(await registry.changes(after, limit));
+  });
+
+  router.post('/registry/products', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await registry.putMany(req.body, credentials));
   });
 
   router.get('/registry/products/:name', async (req, res) => {

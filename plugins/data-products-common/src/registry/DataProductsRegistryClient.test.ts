@@ -159,6 +159,23 @@ describe('DataProductsRegistryClient', () => {
     expect(received.body).toEqual({ product, ports: [port] });
   });
 
+  it('registers a batch in one request', async () => {
+    answer = { status: 200, body: { items: [{ created: true, item }] } };
+    await expect(
+      client().registerProducts(
+        { items: [{ product, ports: [port] }] },
+        { token: 't' },
+      ),
+    ).resolves.toEqual({ items: [{ created: true, item }] });
+    expect(received).toMatchObject({
+      method: 'POST',
+      url: '/api/data-products/registry/products',
+      authorization: 'Bearer t',
+      contentType: 'application/json',
+      body: { items: [{ product, ports: [port] }] },
+    });
+  });
+
   it('validates a registration as a dry run', async () => {
     answer = { status: 204 };
     await expect(

@@ -2,6 +2,8 @@ import { ResponseError } from '@backstage/errors';
 import type { DataProductRegistryChangePage } from './changes';
 import type {
   DataProductRegistration,
+  DataProductRegistrationBatch,
+  DataProductRegistrationBatchResult,
   DataProductRegistrationResult,
   RegisteredDataProduct,
   RegisteredDataProductList,
@@ -64,6 +66,15 @@ export interface DataProductsRegistryApi {
     name: string,
     options?: DataProductsRegistryRequestOptions,
   ): Promise<void>;
+  /**
+   * Registers many products in one request (`POST /registry/products`, at
+   * most `DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS`): each is checked and
+   * authorized as `registerProduct` does, and all are stored, or none.
+   */
+  registerProducts(
+    batch: DataProductRegistrationBatch,
+    options?: DataProductsRegistryRequestOptions,
+  ): Promise<DataProductRegistrationBatchResult>;
 }
 
 /**
@@ -151,6 +162,14 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
     );
   }
 
+  async registerProducts(
+    batch: DataProductRegistrationBatch,
+    options?: DataProductsRegistryRequestOptions,
+  ): Promise<DataProductRegistrationBatchResult> {
+    const response = await this.#request('POST', '/products', options, batch);
+    return response.json();
+  }
+
   async removeProduct(
     name: string,
     options?: DataProductsRegistryRequestOptions,
@@ -166,7 +185,7 @@ export class DataProductsRegistryClient implements DataProductsRegistryApi {
     method: string,
     path: string,
     options: DataProductsRegistryRequestOptions | undefined,
-    body?: DataProductRegistration,
+    body?: DataProductRegistration | DataProductRegistrationBatch,
   ): Promise<Response> {
     const baseUrl = await this.#discoveryApi.getBaseUrl(PLUGIN_ID);
     const headers: Record<string, string> = {};

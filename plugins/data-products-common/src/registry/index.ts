@@ -18,8 +18,11 @@ export type {
   DataProductsRegistryApi,
   DataProductsRegistryRequestOptions,
 } from './DataProductsRegistryClient';
+export { DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS } from './types';
 export type {
   DataProductRegistration,
+  DataProductRegistrationBatch,
+  DataProductRegistrationBatchResult,
   DataProductRegistrationResult,
   DataProductRegistryStatus,
   RegisteredDataProduct,

@@ -49,3 +49,23 @@ export interface DataProductRegistrationResult {
   created: boolean;
   item: RegisteredDataProduct;
 }
+
+/**
+ * The most products one `POST /registry/products` registers; more are
+ * refused with a 400 that says to send them in batches of this size.
+ */
+export const DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS = 100;
+
+/**
+ * What registering many data products at once sends: the body of
+ * `POST /registry/products`, 1 to `DATA_PRODUCT_REGISTRY_BATCH_MAX_ITEMS`
+ * registrations with distinct product names. All are registered, or none.
+ */
+export interface DataProductRegistrationBatch {
+  items: DataProductRegistration[];
+}
+
+/** The answer to `POST /registry/products`: each registration's outcome, in the order sent. */
+export interface DataProductRegistrationBatchResult {
+  items: DataProductRegistrationResult[];
+}
