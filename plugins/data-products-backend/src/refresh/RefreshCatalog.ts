@@ -63,7 +63,19 @@ export class RefreshCatalog {
     const { items } = await catalog.getEntities(
       {
         filter: { kind: [DATA_PRODUCT_KIND, OUTPUT_PORT_KIND] },
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec'],
+        // Only what a refresh target needs: a port's columns and model, the
+        // bulk of its entity, are read by the warehouse, not from here.
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'spec.owner',
+          'spec.inputs',
+          'spec.dataProduct',
+          'spec.name',
+          'spec.type',
+          'spec.refresh',
+        ],
       },
       { credentials },
     );
