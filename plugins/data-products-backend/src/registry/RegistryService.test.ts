@@ -575,6 +575,85 @@ describe('RegistryService', () => {
     expect(await registry.list()).toHaveLength(1);
   });
 
+  it('writes nothing over a product registered by someone else while the registration was checked', async () => {
+    const knex = await databases.init('POSTGRES_18');
+    const store = await migratedStore(knex);
+    const catalog = catalogServiceMock({
+      entities: readEntities('catalog-info/org.yaml'),
+    });
+    // Another caller registers the same new name (for another team) between
+    // this registration's permission check and its write: the catalog
+    // lookups of the checks are where the race window is.
+    let raced = false;
+    let racer = 'marketing';
+    const racing: typeof catalog.getEntitiesByRefs = async (...args) => {
+      if (!raced) {
+        raced = true;
+        const theirs = product('contested');
+        theirs.spec.owner = `group:${racer}`;
+        theirs.spec.domain = racer;
+        await store.upsert({
+          product: theirs,
+          ports: [port('contested', 'rows')],
+          status: 'not-provisioned',
+        });
+      }
+      return catalog.getEntitiesByRefs(...args);
+    };
+    const racingCatalog = new Proxy(catalog, {
+      get(target, property) {
+        if (property === 'getEntitiesByRefs') return racing;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const registry = new RegistryService({
+      store,
+      warehouse: warehouse.engine,
+      catalog: racingCatalog,
+      auth: mockServices.auth(),
+      authorizer: new DataProductAuthorizer({
+        permissions: mockServices.permissions({
+          result: AuthorizeResult.ALLOW,
+        }),
+        adminGroups: [],
+      }),
+    });
+    const message =
+      'Data product contested was registered, removed or given another owner while this registration was checked; nothing was registered. Send it again.';
+    await expect(
+      registry.put(
+        'contested',
+        { product: product('contested'), ports: [port('contested', 'rows')] },
+        guest,
+      ),
+    ).rejects.toMatchObject({ name: 'ConflictError', message });
+    expect((await store.get('contested'))?.product.spec.owner).toBe(
+      'group:marketing',
+    );
+
+    // The same for a batch, updating a product whose owner changes in between.
+    raced = false;
+    racer = 'logistics';
+    await expect(
+      registry.putMany(
+        {
+          items: [
+            {
+              product: product('contested'),
+              ports: [port('contested', 'rows')],
+            },
+          ],
+        },
+        guest,
+      ),
+    ).rejects.toMatchObject({ name: 'ConflictError', message });
+    expect((await store.get('contested'))?.product.spec.owner).toBe(
+      'group:logistics',
+    );
+    expect((await registry.changes(0, 10)).changes).toHaveLength(2);
+  });
+
   describe('many products at once (putMany)', () => {
     const item = (name: string, ports = ['rows']) => ({
       product: product(name),

@@ -110,19 +110,27 @@ export class RegistryService {
     body: unknown,
     credentials: BackstageCredentials,
   ): Promise<DataProductRegistrationResult> {
-    const registration = await this.#admit(name, body, credentials);
+    const { registration, existing } = await this.#admit(
+      name,
+      body,
+      credentials,
+    );
     const { product, ports } = registration;
     const status = await this.options.warehouse.inspect(product, ports);
-    return this.options.store.upsert({
-      ...registration,
-      ...(status.provisioned
-        ? { status: 'provisioned' }
-        : {
-            status: 'not-provisioned',
-            error: `The warehouse has no schema ${product.spec.schema} made by the portal for ${name}; provision it with dataproduct:provision`,
-          }),
-      registeredBy: principalOf(credentials),
-    });
+    return this.options.store.upsert(
+      {
+        ...registration,
+        ...(status.provisioned
+          ? { status: 'provisioned' }
+          : {
+              status: 'not-provisioned',
+              error: `The warehouse has no schema ${product.spec.schema} made by the portal for ${name}; provision it with dataproduct:provision`,
+            }),
+        registeredBy: principalOf(credentials),
+      },
+      // Written only if it is still as it was authorized.
+      new Map([[name, existing ? existing.product.spec.owner : null]]),
+    );
   }
 
   /**
@@ -220,6 +228,13 @@ export class RegistryService {
           registeredBy,
         };
       }),
+      // Written only if each is still as it was authorized.
+      new Map(
+        names.map(name => [
+          name,
+          existing.get(name)?.product.spec.owner ?? null,
+        ]),
+      ),
     );
     return { items };
   }
@@ -237,7 +252,10 @@ export class RegistryService {
     name: string,
     body: unknown,
     credentials: BackstageCredentials,
-  ): Promise<DataProductRegistration> {
+  ): Promise<{
+    registration: DataProductRegistration;
+    existing?: RegisteredDataProduct;
+  }> {
     const registration = checkRegistration(name, body);
     const existing = await this.options.store.get(name);
     if (existing) {
@@ -257,7 +275,7 @@ export class RegistryService {
       catalog: this.options.catalog,
       credentials: await this.options.auth.getOwnServiceCredentials(),
     });
-    return registration;
+    return { registration, existing };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
+import { ConflictError } from '@backstage/errors';
 import {
   DATA_PRODUCT_REGISTRY_TOPIC,
   type DataProductEntityV1alpha1,
@@ -24,6 +25,16 @@ const CHANGES = 'data_product_registry_changes';
 // the order of their ids: a reader that saw change n has seen every change
 // before it, and a cursor never skips a change committed late.
 const CHANGE_LOCK = 'data-products registry changes';
+
+/**
+ * What a write was authorized against, by product name: the owner
+ * (`spec.owner` as written) of the registered product the caller was allowed
+ * to update, or null for a product that was not registered (so was
+ * authorized as a creation). A write whose products changed owner, appeared
+ * or went in between is refused, so that a caller never writes over what it
+ * was not allowed to.
+ */
+export type RegistryWriteGuard = ReadonlyMap<string, string | null>;
 
 interface RegistryRow {
   name: string;
@@ -285,10 +296,12 @@ export class RegistryStore {
       error?: string;
       registeredBy?: string;
     },
+    guard?: RegistryWriteGuard,
   ): Promise<DataProductRegistrationResult> {
     const now = new Date();
     const name = entry.product.metadata.name;
     const { result, change } = await this.knex.transaction(async tx => {
+      await this.lockAndCheck(tx, guard);
       const [row]: Array<RegistryRow & { inserted?: boolean }> = await tx(TABLE)
         .insert({
           name,
@@ -343,6 +356,7 @@ export class RegistryStore {
         registeredBy?: string;
       }
     >,
+    guard?: RegistryWriteGuard,
   ): Promise<DataProductRegistrationResult[]> {
     if (entries.length === 0) {
       return [];
@@ -350,6 +364,7 @@ export class RegistryStore {
     const now = new Date();
     const names = entries.map(entry => entry.product.metadata.name);
     const { results, changes } = await this.knex.transaction(async tx => {
+      await this.lockAndCheck(tx, guard);
       const rows: Array<RegistryRow & { inserted?: boolean }> = await tx(TABLE)
         .insert(
           entries.map(entry => ({
@@ -399,6 +414,7 @@ export class RegistryStore {
   /** Deletes a product; returns whether it existed. */
   async delete(name: string): Promise<boolean> {
     const change = await this.knex.transaction(async tx => {
+      await this.lockAndCheck(tx);
       const count = await tx(TABLE).where({ name }).delete();
       return count > 0
         ? await this.recordChange(tx, name, 'delete', new Date())
@@ -411,6 +427,42 @@ export class RegistryStore {
     return true;
   }
 
+  /**
+   * Takes the registry's write lock (PostgreSQL: the change feed's advisory
+   * lock, held to the commit, so writers take turns and a check below sees
+   * every write committed before it), then refuses with a ConflictError when
+   * a guarded product is no longer as it was authorized.
+   */
+  private async lockAndCheck(
+    tx: Knex.Transaction,
+    guard?: RegistryWriteGuard,
+  ): Promise<void> {
+    if (this.isPostgres) {
+      await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [CHANGE_LOCK]);
+    }
+    if (!guard || guard.size === 0) {
+      return;
+    }
+    const rows: Array<Pick<RegistryRow, 'name' | 'product'>> = await tx(TABLE)
+      .whereIn('name', [...guard.keys()])
+      .select('name', 'product');
+    const owners = new Map(
+      rows.map(row => [row.name, parseJson(row.product).spec.owner ?? null]),
+    );
+    const changed = [...guard].filter(([name, owner]) =>
+      owner === null ? owners.has(name) : owners.get(name) !== owner,
+    );
+    if (changed.length > 0) {
+      throw new ConflictError(
+        `Data product ${changed
+          .map(([name]) => name)
+          .join(
+            ', ',
+          )} was registered, removed or given another owner while this registration was checked; nothing was registered. Send it again.`,
+      );
+    }
+  }
+
   private async recordChange(
     tx: Knex.Transaction,
     name: string,
@@ -418,10 +470,10 @@ export class RegistryStore {
     changedAt: Date,
   ): Promise<DataProductRegistryEventPayload> {
     if (this.isPostgres) {
-      // Taken last, so it is held only for the rest of this transaction,
-      // and in the same statement as the id it guards: the lock is held for
-      // this statement and the commit, not for a round trip more. The CTE
-      // is materialized, so the lock is taken before the id is drawn.
+      // Writers take this lock first (lockAndCheck); taking it again in the
+      // statement that draws the id keeps the id order the commit order for
+      // any writer that did not. The CTE is materialized, so the lock is
+      // taken before the id is drawn.
       const { rows } = await tx.raw(
         `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?)))
          INSERT INTO ?? (name, op, changed_at)
