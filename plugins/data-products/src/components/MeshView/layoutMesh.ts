@@ -3,7 +3,7 @@ import type {
   MeshNode,
 } from '@dataproducts/plugin-data-products-common';
 import ElkApi from 'elkjs/lib/elk-api.js';
-import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
 
 /** What the runner needs of an ELK instance. */
 interface ElkLayouter {
@@ -65,8 +65,13 @@ class MeshLayoutRunner {
 
   #workerFailed: ((error: Error) => void) | undefined;
 
-  #layoutInThread(graph: ElkNode): Promise<ElkNode> {
-    this.#inThread ??= new ELK();
+  // ELK's 1.5 MB script is loaded only when there is no worker: compiling it
+  // on the page's main thread is a long task of its own.
+  async #layoutInThread(graph: ElkNode): Promise<ElkNode> {
+    if (!this.#inThread) {
+      const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
+      this.#inThread = new ELK();
+    }
     return this.#inThread.layout(graph);
   }
 
