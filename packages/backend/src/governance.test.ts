@@ -466,7 +466,7 @@ spec: { memberOf: [emea-sales] }
     expect(mixed.status).toBe(403);
     expect(mixed.body.error.name).toBe('NotAllowedError');
     expect(mixed.body.error.message).toMatch(
-      /^You are not allowed to register data products sales-crm-customers \(owned by group:marketing\): permission dataproduct.create or dataproduct.update was denied; nothing was registered\./,
+      /^You are not allowed to register data products sales-crm-customers \(owned by group:sales\): permission dataproduct.create or dataproduct.update was denied; nothing was registered\./,
     );
     expect(await registryRow('sales-crm-customers')).toEqual(before);
     expect(await registryRow('marketing-leads')).toBeUndefined();

@@ -183,11 +183,10 @@ export class RegistryService {
       ...new Set(requests.filter((_, i) => !allowed[i]).map(r => r.name)),
     ];
     if (denied.length > 0) {
+      // The owner decided on: the registered product's for an update.
       const owners = [
         ...new Set(
-          registrations
-            .filter(r => denied.includes(r.product.metadata.name))
-            .map(r => r.product.spec.owner),
+          requests.filter((_, i) => !allowed[i]).map(r => r.product.spec.owner),
         ),
       ];
       throw new NotAllowedError(
