@@ -238,6 +238,63 @@ describe('MeshIndexSync', () => {
     expect(edges).toHaveLength(10);
   });
 
+  it('indexes many registry products in one step: added, updated and removed together', async () => {
+    const knex = await meshTestDatabase(databases);
+    const { sync } = meshIndexOver(
+      knex,
+      new ChangingCatalog(demoCatalog()).service,
+    );
+    await sync.reconcile();
+    const { product: list, ports } = emailList();
+    const copy = (name: string) => ({
+      product: { ...list, metadata: { ...list.metadata, name } },
+      ports: ports.map(port => ({
+        ...port,
+        metadata: {
+          ...port.metadata,
+          name: port.metadata.name.replace('marketing-email-list', name),
+        },
+        spec: { ...port.spec, dataProduct: name },
+      })),
+    });
+    for (const name of ['list-a', 'list-b', 'list-c']) {
+      const { product, ports: itsPorts } = copy(name);
+      await register(knex, product, itsPorts, 'not-provisioned');
+    }
+    await sync.indexRegistryProducts(['list-a', 'list-b', 'list-c']);
+    let { nodes } = await indexRows(knex);
+    const registryRefs = () =>
+      nodes
+        .filter(n => n.origin === 'registry')
+        .map(n => n.ref)
+        .sort();
+    expect(registryRefs()).toEqual([
+      'dataproduct:default/list-a',
+      'dataproduct:default/list-b',
+      'dataproduct:default/list-c',
+      'outputport:default/list-a-bounces',
+      'outputport:default/list-a-recipients',
+      'outputport:default/list-b-bounces',
+      'outputport:default/list-b-recipients',
+      'outputport:default/list-c-bounces',
+      'outputport:default/list-c-recipients',
+    ]);
+
+    // b drops a port, c is removed, a is unchanged: one step.
+    const b = copy('list-b');
+    await register(knex, b.product, [b.ports[0]], 'not-provisioned');
+    await knex('data_product_registry').where({ name: 'list-c' }).delete();
+    await sync.indexRegistryProducts(['list-a', 'list-b', 'list-c']);
+    ({ nodes } = await indexRows(knex));
+    expect(registryRefs()).toEqual([
+      'dataproduct:default/list-a',
+      'dataproduct:default/list-b',
+      'outputport:default/list-a-bounces',
+      'outputport:default/list-a-recipients',
+      'outputport:default/list-b-recipients',
+    ]);
+  });
+
   it('reconciles catalog changes and keeps the same rows over a restart', async () => {
     const knex = await meshTestDatabase(databases);
     const catalog = new ChangingCatalog(demoCatalog());

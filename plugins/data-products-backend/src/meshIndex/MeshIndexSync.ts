@@ -129,24 +129,35 @@ export class MeshIndexSync {
    * index lacks them.
    */
   async indexRegistryProduct(name: string): Promise<void> {
+    await this.indexRegistryProducts([name]);
+  }
+
+  /**
+   * `indexRegistryProduct` for many products in one transaction (with a few
+   * queries whatever their number): what a batch registration, or a burst
+   * of single ones, costs the index.
+   */
+  async indexRegistryProducts(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    const lowered = names.map(name => name.toLocaleLowerCase('en-US'));
     const declarations = await this.#index.write(async tx => {
-      const row: RegistryRow | undefined = await tx(REGISTRY)
-        .where({ name })
-        .first('name', 'product', 'ports', 'status');
-      const wanted = row ? registryDeclarations(row) : [];
-      // Its ports that it no longer exposes, or all of it when removed.
+      const rows: RegistryRow[] = await tx(REGISTRY)
+        .whereIn('name', names)
+        .select('name', 'product', 'ports', 'status');
+      const wanted = rows.flatMap(registryDeclarations);
+      // Their ports that they no longer expose, or all of a removed one.
       const stale = await tx('data_product_mesh_nodes')
         .where({ origin: 'registry' })
         .andWhere(q =>
           q
             .where({ kind: DATA_PRODUCT_KIND })
-            .andWhereRaw('lower(name) = lower(?)', [name])
+            .andWhereRaw('lower(name) = ANY(?)', [lowered])
             .orWhereIn(
               'product',
               tx('data_product_mesh_nodes')
                 .select('ref')
                 .where({ origin: 'registry', kind: DATA_PRODUCT_KIND })
-                .andWhereRaw('lower(name) = lower(?)', [name]),
+                .andWhereRaw('lower(name) = ANY(?)', [lowered]),
             ),
         )
         .pluck('ref');

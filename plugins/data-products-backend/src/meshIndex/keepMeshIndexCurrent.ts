@@ -51,7 +51,7 @@ function isRegistryEvent(
  * Keeps the mesh index current: re-indexes a registry product after each
  * event of the registry's topic, in the background (the registration that
  * published the event does not wait for the index; names are coalesced and
- * indexed one at a time), and reconciles the whole index in a global
+ * indexed up to a hundred at a time), and reconciles the whole index in a global
  * scheduled task (one replica at a time), also right after start-up. A
  * registry change whose event was lost or whose indexing failed (a crash
  * between the registry's commit and the index's update) is healed by the
@@ -67,7 +67,7 @@ export async function keepMeshIndexCurrent(options: {
 }): Promise<RegistryIndexQueue> {
   const { sync, events, scheduler, schedule, lifecycle, logger } = options;
   const queue = new RegistryIndexQueue({
-    index: name => sync.indexRegistryProduct(name),
+    index: names => sync.indexRegistryProducts(names),
     logger,
   });
   await events.subscribe({
