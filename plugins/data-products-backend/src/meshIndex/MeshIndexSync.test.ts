@@ -248,18 +248,18 @@ describe('MeshIndexSync', () => {
     const { product: list, ports } = emailList();
     const copy = (name: string) => ({
       product: { ...list, metadata: { ...list.metadata, name } },
-      ports: ports.map(port => ({
-        ...port,
+      ports: ports.map(listPort => ({
+        ...listPort,
         metadata: {
-          ...port.metadata,
-          name: port.metadata.name.replace('marketing-email-list', name),
+          ...listPort.metadata,
+          name: listPort.metadata.name.replace('marketing-email-list', name),
         },
-        spec: { ...port.spec, dataProduct: name },
+        spec: { ...listPort.spec, dataProduct: name },
       })),
     });
     for (const name of ['list-a', 'list-b', 'list-c']) {
-      const { product, ports: itsPorts } = copy(name);
-      await register(knex, product, itsPorts, 'not-provisioned');
+      const { product: itsProduct, ports: itsPorts } = copy(name);
+      await register(knex, itsProduct, itsPorts, 'not-provisioned');
     }
     await sync.indexRegistryProducts(['list-a', 'list-b', 'list-c']);
     let { nodes } = await indexRows(knex);
