@@ -298,49 +298,7 @@ export class RegistryStore {
     },
     guard?: RegistryWriteGuard,
   ): Promise<DataProductRegistrationResult> {
-    const now = new Date();
-    const name = entry.product.metadata.name;
-    const { result, change } = await this.knex.transaction(async tx => {
-      await this.lockAndCheck(tx, guard);
-      const [row]: Array<RegistryRow & { inserted?: boolean }> = await tx(TABLE)
-        .insert({
-          name,
-          product: JSON.stringify(entry.product),
-          ports: JSON.stringify(entry.ports),
-          status: entry.status,
-          error: entry.error ?? null,
-          registered_by: entry.registeredBy ?? null,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict('name')
-        .merge([
-          'product',
-          'ports',
-          'status',
-          'error',
-          'registered_by',
-          'updated_at',
-        ])
-        .returning(
-          // PostgreSQL tells an insert from an update (xmax is 0 for a new row
-          // version); the timestamps alone cannot within one millisecond.
-          this.isPostgres
-            ? ['*', this.knex.raw('(xmax = 0) AS inserted')]
-            : ['*'],
-        );
-      return {
-        result: {
-          created:
-            row.inserted ?? toIso(row.created_at) === toIso(row.updated_at),
-          item: fromRow(row),
-        },
-        // Every registration is a change, also one that changes nothing: a
-        // product unregistered in the catalog is published again by it.
-        change: await this.recordChange(tx, name, 'upsert', now),
-      };
-    });
-    await this.announce(change);
+    const [result] = await this.upsertMany([entry], guard);
     return result;
   }
 
@@ -388,6 +346,8 @@ export class RegistryStore {
           'updated_at',
         ])
         .returning(
+          // PostgreSQL tells an insert from an update (xmax is 0 for a new row
+          // version); the timestamps alone cannot within one millisecond.
           this.isPostgres
             ? ['*', this.knex.raw('(xmax = 0) AS inserted')]
             : ['*'],
@@ -402,6 +362,8 @@ export class RegistryStore {
             item: fromRow(row),
           };
         }),
+        // Every registration is a change, also one that changes nothing: a
+        // product unregistered in the catalog is published again by it.
         changes: await this.recordChanges(tx, names, 'upsert', now),
       };
     });
