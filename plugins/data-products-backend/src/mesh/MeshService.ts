@@ -16,7 +16,11 @@ import {
 } from '@dataproducts/plugin-data-products-common';
 import type { Knex } from 'knex';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { meshIndexVersion } from '../meshIndex/MeshIndex';
 import { MeshQueries, ShownMemberRow, Visibility } from './meshQueries';
+
+// Graphs kept for callers who may see the whole mesh, by request.
+const CACHED_GRAPHS = 100;
 
 /** A validated request for the mesh graph. */
 export interface MeshGraphQuery {
@@ -66,7 +70,13 @@ function memberNode(row: ShownMemberRow): MeshNode {
  * through an entity the caller could not open in the catalog.
  */
 export class MeshService {
+  readonly #knex: Knex;
   readonly #queries: MeshQueries;
+  // Graphs of the whole mesh by request, with the index version they were
+  // computed at: the domain overview at 10,000 products costs two
+  // statements over every flow (about half a second), and everyone opening
+  // the mesh view asks for it.
+  readonly #graphs = new Map<string, { version: string; graph: MeshGraph }>();
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
 
@@ -75,6 +85,7 @@ export class MeshService {
     catalog: CatalogService;
     permissions: PermissionsService;
   }) {
+    this.#knex = options.knex;
     this.#queries = new MeshQueries(options.knex);
     this.#catalog = options.catalog;
     this.#permissions = options.permissions;
@@ -85,6 +96,31 @@ export class MeshService {
     credentials: BackstageCredentials,
   ): Promise<MeshGraph> {
     const visibility = await this.#visibility(credentials);
+    if (!visibility.all) return this.#graph(query, visibility);
+    // The version first: a graph computed while the index changes is kept
+    // under the older version, and computed again on the next request.
+    const version = await meshIndexVersion(this.#knex);
+    const key = JSON.stringify([query.expand, query.focus, query.limit]);
+    const cached = this.#graphs.get(key);
+    if (cached?.version === version) {
+      // Most recently used last, so that the oldest leaves first.
+      this.#graphs.delete(key);
+      this.#graphs.set(key, cached);
+      return cached.graph;
+    }
+    const graph = await this.#graph(query, visibility);
+    this.#graphs.delete(key);
+    this.#graphs.set(key, { version, graph });
+    if (this.#graphs.size > CACHED_GRAPHS) {
+      this.#graphs.delete(this.#graphs.keys().next().value!);
+    }
+    return graph;
+  }
+
+  async #graph(
+    query: MeshGraphQuery,
+    visibility: Visibility,
+  ): Promise<MeshGraph> {
     const { focus, limit } = query;
     // Enough candidates for any room left by the groups: at most `limit`,
     // and one more to tell whether some were left out.

@@ -26,6 +26,7 @@ import Router from 'express-promise-router';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { applyDatabaseMigrations } from '../database/migrations';
+import { MeshIndex } from '../meshIndex/MeshIndex';
 import { MeshFixture } from './__testUtils__/meshFixture';
 import { createMeshRouter } from './createMeshRouter';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
@@ -451,6 +452,20 @@ describe('GET /mesh', () => {
       await get('/mesh/search?q=customer', RESTRICTED)
     ).body;
     expect(search.matches.map(m => m.id)).toEqual([product('s1')]);
+  });
+
+  // Last: it changes the mesh.
+  it('answers a graph it kept until the index changes, then the changed one', async () => {
+    const before = await mesh();
+    expect(await mesh()).toEqual(before);
+    // Logistics' only product leaves through the index's own write.
+    const index = new MeshIndex(knex);
+    await index.write(tx => index.remove([product('l1')], tx));
+    const after = await mesh();
+    expect(after.nodes.map(n => n.id)).not.toContain(LOGISTICS);
+    expect(after.nodes.map(n => n.id)).toEqual(
+      before.nodes.map(n => n.id).filter(id => id !== LOGISTICS),
+    );
   });
 });
 

@@ -12,6 +12,19 @@ const NODES = 'data_product_mesh_nodes';
 const EDGES = 'data_product_mesh_edges';
 const STATE = 'data_product_mesh_state';
 
+/**
+ * The state key of the index's version: a number that every write
+ * transaction raises, so that readers can keep what they computed from the
+ * index until it changes.
+ */
+const MESH_VERSION = 'version';
+
+/** The index's version ({@link MESH_VERSION}); '0' before its first write. */
+export async function meshIndexVersion(db: Knex): Promise<string> {
+  const row = await db(STATE).where({ key: MESH_VERSION }).first('value');
+  return row?.value ?? '0';
+}
+
 /** The state key of the time the last full reconcile finished (ISO). */
 export const MESH_RECONCILED_AT = 'reconciled_at';
 
@@ -110,7 +123,13 @@ export class MeshIndex {
   async write<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
     return this.knex.transaction(async tx => {
       await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [WRITE_LOCK]);
-      return fn(tx);
+      const result = await fn(tx);
+      await tx.raw(
+        `INSERT INTO ${STATE} (key, value) VALUES (?, '1')
+         ON CONFLICT (key) DO UPDATE SET value = (${STATE}.value::bigint + 1)::text`,
+        [MESH_VERSION],
+      );
+      return result;
     });
   }
 

@@ -227,7 +227,9 @@ export class RefreshService {
     credentials: BackstageCredentials,
   ): Promise<RefreshTarget> {
     const ref = parseRef(portRef, OUTPUT_PORT_KIND);
-    const target = (await this.options.catalog.targets(credentials)).get(ref);
+    const target = (
+      await this.options.catalog.targetsFor([ref], credentials)
+    ).get(ref);
     if (!target) {
       throw new NotFoundError(
         `There is no output port ${ref} of a data product in the catalog`,
@@ -260,8 +262,8 @@ export class RefreshService {
     portRef: string,
     credentials: BackstageCredentials,
   ): Promise<PortFreshness> {
-    const targets = await this.options.catalog.targets(credentials);
     const ref = parseRef(portRef, OUTPUT_PORT_KIND);
+    const targets = await this.options.catalog.targetsFor([ref], credentials);
     const target = targets.get(ref);
     if (!target) {
       throw new NotFoundError(
@@ -298,8 +300,10 @@ export class RefreshService {
     refs: string[] | undefined,
     credentials: BackstageCredentials,
   ): Promise<{ products: ProductFreshness[]; ports: PortFreshness[] }> {
-    const targets = await this.options.catalog.targets(credentials);
     const asked = refs?.map(ref => parseRef(ref, OUTPUT_PORT_KIND));
+    const targets = asked
+      ? await this.options.catalog.targetsFor(asked, credentials)
+      : await this.options.catalog.targets(credentials);
     const wanted = [...targets.values()].filter(
       target =>
         !asked || asked.includes(target.port) || asked.includes(target.product),

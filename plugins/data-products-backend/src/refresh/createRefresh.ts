@@ -6,6 +6,7 @@ import type {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { WarehouseService } from '@dataproducts/plugin-data-products-node';
 import type express from 'express';
@@ -44,6 +45,11 @@ export async function createRefresh(options: {
   const catalog = new RefreshCatalog({
     catalog: options.catalog,
     auth: options.auth,
+    sharedForMs:
+      Math.min(
+        durationToMilliseconds(config.reconcileFrequency),
+        durationToMilliseconds(config.checkFrequency),
+      ) / 2,
   });
   const service = new RefreshService({
     store: new RefreshRunStore(options.knex),
