@@ -38,7 +38,9 @@ import {
   MEMBER_WIDTH,
   isGroup,
   layoutMesh,
+  warmMeshLayout,
 } from './layoutMesh';
+import { meshEdgeTypes } from './MeshEdges';
 import { MeshLegend } from './MeshLegend';
 import {
   MeshFlowNodeData,
@@ -49,7 +51,7 @@ import {
 import { MeshSearch } from './MeshSearch';
 import {
   STRONGEST_FLOWS_ABOVE,
-  STRONGEST_FLOWS_PER_DOMAIN,
+  flowsPerDomain,
   strongestFlows,
 } from './strongestFlows';
 
@@ -136,12 +138,16 @@ export function MeshView(props: { height?: number | string }) {
     graph.edges.length > STRONGEST_FLOWS_ABOVE &&
     graph.nodes.every(isGroup);
   const thinned = thinnable && !allFlows;
+  const perDomain = flowsPerDomain(graph?.nodes.length ?? 0);
   const drawn = useMemo(
     () =>
       graph && thinned
-        ? { ...graph, edges: strongestFlows(graph.edges) }
+        ? {
+            ...graph,
+            edges: strongestFlows(graph.edges, perDomain),
+          }
         : graph,
-    [graph, thinned],
+    [graph, thinned, perDomain],
   );
   // The positions with the graph they were laid out for, so that the nodes
   // and edges drawn always belong to one graph.
@@ -153,7 +159,8 @@ export function MeshView(props: { height?: number | string }) {
   const laidOut = layout.value?.graph;
 
   const { nodes, edges } = useMemo(() => {
-    const positioned = layout.value?.positioned ?? [];
+    const positioned = layout.value?.positioned.nodes ?? [];
+    const routes = layout.value?.positioned.routes;
     const flowNodes = positioned.map(p => {
       const data: MeshFlowNodeData = {
         meshNode: p.node,
@@ -186,8 +193,10 @@ export function MeshView(props: { height?: number | string }) {
     const flowEdges: Edge[] = positioned.length
       ? (laidOut?.edges ?? []).map(e => ({
           id: `${e.source}->${e.target}`,
+          type: 'meshFlow',
           source: e.source,
           target: e.target,
+          data: { route: routes?.get(`${e.source}->${e.target}`) },
           // One arrowhead size whatever the edge's width (by default it
           // grows with the stroke, and the heaviest flows end in blots).
           markerEnd: {
@@ -219,6 +228,11 @@ export function MeshView(props: { height?: number | string }) {
   useEffect(() => {
     if (layout.value && !ready) setReady(true);
   }, [layout.value, ready]);
+  // Once the overview is drawn, the layout worker loads for the products a
+  // click on a domain will show.
+  useEffect(() => {
+    if (ready) warmMeshLayout();
+  }, [ready]);
 
   const open = (node: MeshNode) => {
     if (isGroup(node)) {
@@ -341,7 +355,13 @@ export function MeshView(props: { height?: number | string }) {
       {graph && drawn && thinnable && (
         <Typography className={classes.notice} data-testid="mesh-flows">
           {thinned
-            ? `Each domain's ${STRONGEST_FLOWS_PER_DOMAIN} strongest flows in and out: ${drawn.edges.length} of ${graph.edges.length} connections drawn. `
+            ? `${
+                perDomain === 1
+                  ? "Each domain's strongest flow in and out"
+                  : `Each domain's ${perDomain} strongest flows in and out`
+              }: ${drawn.edges.length} of ${
+                graph.edges.length
+              } connections drawn. `
             : `All ${graph.edges.length} connections drawn. `}
           <Button
             size="small"
@@ -371,6 +391,7 @@ export function MeshView(props: { height?: number | string }) {
             nodes={nodes}
             edges={edges}
             nodeTypes={meshNodeTypes}
+            edgeTypes={meshEdgeTypes}
             fitView
             fitViewOptions={{ padding: 0.08, maxZoom: 1.2 }}
             minZoom={0.05}

@@ -4,6 +4,7 @@ import type {
 } from '@dataproducts/plugin-data-products-common';
 import ElkApi from 'elkjs/lib/elk-api.js';
 import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
+import { layoutOverview, type OverviewPoint } from './layoutOverview';
 
 /** What the runner needs of an ELK instance. */
 interface ElkLayouter {
@@ -24,6 +25,12 @@ export interface PositionedMeshNode {
   y: number;
   width: number;
   height: number;
+}
+
+/** A graph laid out: its nodes placed, and the bends of the flows routed around nodes (by `source->target`). */
+export interface MeshLayout {
+  nodes: PositionedMeshNode[];
+  routes: Map<string, OverviewPoint[]>;
 }
 
 /**
@@ -75,8 +82,13 @@ class MeshLayoutRunner {
     return this.#inThread.layout(graph);
   }
 
-  async layout(graph: ElkNode): Promise<ElkNode> {
+  /** Starts the worker, so that its script is loaded before the first layout needs it. */
+  warm(): void {
     if (this.#worker === null) this.#worker = this.#startWorker();
+  }
+
+  async layout(graph: ElkNode): Promise<ElkNode> {
+    this.warm();
     if (this.#worker) {
       try {
         return await this.#worker.layout(graph);
@@ -90,6 +102,14 @@ class MeshLayoutRunner {
 }
 
 const runner = new MeshLayoutRunner();
+
+/**
+ * Loads the layout worker ahead of the first graph of products that needs
+ * it (the domain overview is laid out without it).
+ */
+export function warmMeshLayout(): void {
+  runner.warm();
+}
 
 /** Whether a node stands for a group of members. */
 export function isGroup(node: MeshNode): boolean {
@@ -108,29 +128,56 @@ function shapeKey(graph: MeshGraph): string {
   ]);
 }
 
+// Room between the overview's columns for the flows and their labels.
+const OVERVIEW_COLUMN_GAP = 130;
+const OVERVIEW_ROW_GAP = 28;
+// The height a flow passing a column takes in it.
+const OVERVIEW_LANE = 22;
+// About the proportions of the view (its full width, 75 % of its height).
+const OVERVIEW_ASPECT_RATIO = 1.8;
+
 /**
  * Lays the mesh out left to right (sources on the left, consumers on the
- * right) with ELK's layered algorithm, in a web worker. The graph is bounded
- * by the server (at most 300 nodes), and the options favour speed over the
- * last crossing saved for large graphs.
+ * right). The domain overview is laid out in columns on the page's thread
+ * ({@link layoutOverview}); a graph of products with ELK's layered
+ * algorithm, in a web worker. The graph is bounded by the server (at most
+ * 300 nodes), and the options favour speed over the last crossing saved for
+ * large graphs.
  */
-export async function layoutMesh(
-  graph: MeshGraph,
-): Promise<PositionedMeshNode[]> {
+export async function layoutMesh(graph: MeshGraph): Promise<MeshLayout> {
+  if (graph.nodes.every(isGroup)) {
+    const { positions, routes } = layoutOverview(graph.nodes, graph.edges, {
+      nodeWidth: GROUP_WIDTH,
+      nodeHeight: GROUP_HEIGHT,
+      columnGap: OVERVIEW_COLUMN_GAP,
+      rowGap: OVERVIEW_ROW_GAP,
+      laneHeight: OVERVIEW_LANE,
+      aspectRatio: OVERVIEW_ASPECT_RATIO,
+    });
+    return {
+      nodes: graph.nodes.map(node => ({
+        node,
+        ...positions.get(node.id)!,
+        width: GROUP_WIDTH,
+        height: GROUP_HEIGHT,
+      })),
+      routes,
+    };
+  }
   const key = shapeKey(graph);
   const cached = cache.get(key);
   if (cached) {
     const byId = new Map(graph.nodes.map(node => [node.id, node]));
-    return cached.map(p => ({ ...p, node: byId.get(p.node.id)! }));
+    return {
+      nodes: cached.map(p => ({ ...p, node: byId.get(p.node.id)! })),
+      routes: new Map(),
+    };
   }
   const size = (node: MeshNode) =>
     isGroup(node)
       ? { width: GROUP_WIDTH, height: GROUP_HEIGHT }
       : { width: MEMBER_WIDTH, height: MEMBER_HEIGHT };
   const large = graph.nodes.length > 100;
-  // The domain overview: a long chain of domains laid in one row is a band
-  // too wide to read once fitted, so its layers wrap into rows.
-  const overview = graph.nodes.every(isGroup);
   const laidOut = await runner.layout({
     id: 'mesh',
     // Large graphs trade a few crossings for speed: simple node placement
@@ -149,13 +196,6 @@ export async function layoutMesh(
       'elk.layered.edgeRouting': 'POLYLINE',
       'elk.separateConnectedComponents': large ? 'false' : 'true',
       'elk.spacing.componentComponent': '40',
-      ...(overview
-        ? {
-            'elk.layered.spacing.nodeNodeBetweenLayers': '60',
-            'elk.layered.wrapping.strategy': 'MULTI_EDGE',
-            'elk.aspectRatio': '2.2',
-          }
-        : {}),
     },
     children: graph.nodes.map(node => ({ id: node.id, ...size(node) })),
     edges: graph.edges.map(edge => ({
@@ -176,5 +216,5 @@ export async function layoutMesh(
     cache.delete(cache.keys().next().value!);
   }
   cache.set(key, positioned);
-  return positioned;
+  return { nodes: positioned, routes: new Map() };
 }

@@ -11,6 +11,18 @@ export const STRONGEST_FLOWS_ABOVE = 24;
 export const STRONGEST_FLOWS_PER_DOMAIN = 2;
 
 /**
+ * Beyond this many domains, the overview keeps each domain's heaviest flow
+ * in and its heaviest flow out only: two each draw over a hundred
+ * connections for the 30-odd domains of a 10,000-product mesh.
+ */
+export const ONE_FLOW_ABOVE_DOMAINS = 16;
+
+/** How many of each domain's heaviest flows in, and out, an overview of `groups` groups keeps. */
+export function flowsPerDomain(groups: number): number {
+  return groups > ONE_FLOW_ABOVE_DOMAINS ? 1 : STRONGEST_FLOWS_PER_DOMAIN;
+}
+
+/**
  * The edges that are among the `perNode` heaviest leaving their source or
  * among the `perNode` heaviest reaching their target, in their given order.
  * Ties go to the edge whose other end sorts first, so the choice is stable.
