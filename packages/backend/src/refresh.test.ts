@@ -201,4 +201,26 @@ describe('Refresh now with real users and the real policy', () => {
       .first();
     expect(added).toMatchObject({ first_name: 'Ada' });
   });
+
+  it("answers a product's freshness with its ports, found through the real catalog's relations", async () => {
+    const product = 'dataproduct:default/sales-crm-customers';
+    const port = 'outputport:default/sales-crm-customers-customers';
+    const list = await request(server)
+      .get('/api/data-products/freshness')
+      .query({ entityRef: product })
+      .set(as('mark.marketing'));
+    expect(list.status).toBe(200);
+    expect(list.body.products).toEqual([
+      expect.objectContaining({
+        product,
+        state: 'fresh',
+        ports: [expect.objectContaining({ port, state: 'fresh' })],
+      }),
+    ]);
+    const one = await request(server)
+      .get('/api/data-products/products/default/sales-crm-customers/freshness')
+      .set(as('mark.marketing'));
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ product, state: 'fresh' });
+  });
 });
