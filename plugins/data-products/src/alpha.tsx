@@ -57,6 +57,7 @@ import {
 } from './api/DataProductsMeshApi';
 import { dataProductsExplorerApiRef } from './api/DataProductsExplorerApi';
 import { DataProductsExplorerClient } from './api/DataProductsExplorerClient';
+import { prefetchFirstExplorerPage } from './components/DataProductsPage/explorerPrefetch';
 import { DataProductsQualityClient } from './api/DataProductsQualityClient';
 import { dataProductsConsumersApiRef } from './api/DataProductsConsumersApi';
 import { myAccessRouteRef, rootRouteRef } from './routes';
@@ -207,14 +208,22 @@ const dataProductsFreshnessApi = ApiBlueprint.make({
 });
 
 /** The data products explorer at `/data-products`, with a nav item. */
-const dataProductsPage = PageBlueprint.make({
-  params: {
-    path: '/data-products',
-    title: 'Data products',
-    icon: <StorageIcon />,
-    routeRef: rootRouteRef,
-    loader: () =>
-      import('./components/DataProductsPage').then(m => <m.DataProductsPage />),
+const dataProductsPage = PageBlueprint.makeWithOverrides({
+  factory(originalFactory, { apis }) {
+    return originalFactory({
+      path: '/data-products',
+      title: 'Data products',
+      icon: <StorageIcon />,
+      routeRef: rootRouteRef,
+      loader: () => {
+        // The explorer's first page is asked for beside the page's code.
+        const explorerApi = apis.get(dataProductsExplorerApiRef);
+        if (explorerApi) prefetchFirstExplorerPage(explorerApi);
+        return import('./components/DataProductsPage').then(m => (
+          <m.DataProductsPage />
+        ));
+      },
+    });
   },
 });
 

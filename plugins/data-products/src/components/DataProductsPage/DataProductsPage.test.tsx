@@ -43,6 +43,7 @@ import {
 } from './__testUtils__/explorerApi';
 import { DataProductsPage } from './DataProductsPage';
 import { ROW_HEIGHT } from './DataProductsTable';
+import { prefetchFirstExplorerPage } from './explorerPrefetch';
 
 // A loaded machine renders a page of the test app in seconds.
 configure({ asyncUtilTimeout: 10_000 });
@@ -135,6 +136,26 @@ describe('DataProductsPage', () => {
     expect(explorer.requests).toEqual([
       { sort: 'name', order: 'asc', limit: 50 },
     ]);
+  });
+
+  it('shows the first page asked for while the page loaded, and asks only once a session', async () => {
+    // What the page's loader does on the first visit (alpha.tsx).
+    const early = fakeExplorerApi(demoProducts);
+    prefetchFirstExplorerPage(early.api);
+    const explorer = renderPage();
+    expect(await screen.findByText('3 data products')).toBeInTheDocument();
+    expect(productNames()).toHaveLength(3);
+    expect(early.api.explore).toHaveBeenCalledTimes(1);
+    expect(early.api.explore).toHaveBeenCalledWith({
+      sort: 'name',
+      order: 'asc',
+      limit: 50,
+    });
+    expect(explorer.api.explore).not.toHaveBeenCalled();
+
+    // Later loads of the page's code ask nothing: the answer was taken.
+    prefetchFirstExplorerPage(early.api);
+    expect(early.api.explore).toHaveBeenCalledTimes(1);
   });
 
   it('loads the next page as the user scrolls, rendering only the rows in view', async () => {

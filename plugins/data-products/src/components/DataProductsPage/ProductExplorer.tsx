@@ -17,6 +17,7 @@ import { useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useEntityTitles } from '../../lib/entityTitles';
 import { DataProductsTable } from './DataProductsTable';
+import { INITIAL_EXPLORER_QUERY } from './explorerPrefetch';
 import { NoDataProducts } from './NoDataProducts';
 import { useExplorerPages } from './useExplorerPages';
 
@@ -61,7 +62,7 @@ export function ProductExplorer() {
   const [sort, setSort] = useState<{
     sort: ExploreSortKey;
     order: ExploreSortOrder;
-  }>({ sort: 'name', order: 'asc' });
+  }>(INITIAL_EXPLORER_QUERY);
 
   const query = useMemo(
     () => ({

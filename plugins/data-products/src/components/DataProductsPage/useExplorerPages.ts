@@ -10,9 +10,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { dataProductsFreshnessApiRef } from '../../api';
 import { dataProductsExplorerApiRef } from '../../api/DataProductsExplorerApi';
 import { dataProductsQualityApiRef } from '../../api/DataProductsQualityApi';
-
-/** The rows the explorer asks for at a time. */
-export const EXPLORER_PAGE_SIZE = 50;
+import {
+  EXPLORER_PAGE_SIZE,
+  explorerQueryKey,
+  takePrefetchedPage,
+} from './explorerPrefetch';
 
 /** What the explorer has loaded of a query: its pages so far and the chips of their products. */
 export interface ExplorerPages {
@@ -73,7 +75,7 @@ export function useExplorerPages(query: Query): ExplorerPages {
   );
   // The query the pages belong to: answers to an older query are dropped.
   const generation = useRef(0);
-  const key = JSON.stringify(query);
+  const key = explorerQueryKey(query);
 
   const loadChips = useCallback(
     (items: ExploreProduct[], forGeneration: number) => {
@@ -122,11 +124,14 @@ export function useExplorerPages(query: Query): ExplorerPages {
       error: undefined,
       loadingMore: false,
     }));
-    explorerApi
-      .explore(
+    // The first visit's first page may be on its way already (explorerPrefetch).
+    (
+      takePrefetchedPage(key) ??
+      explorerApi.explore(
         { ...(JSON.parse(key) as Query), limit: EXPLORER_PAGE_SIZE },
         { signal: controller.signal },
       )
+    )
       .then(page => {
         if (generation.current !== forGeneration) return;
         setFreshness(new Map());
