@@ -58,6 +58,7 @@ import {
 import { dataProductsExplorerApiRef } from './api/DataProductsExplorerApi';
 import { DataProductsExplorerClient } from './api/DataProductsExplorerClient';
 import { prefetchFirstExplorerPage } from './components/DataProductsPage/explorerPrefetch';
+import { loadOnce } from './lib/loadOnce';
 import { DataProductsQualityClient } from './api/DataProductsQualityClient';
 import { dataProductsConsumersApiRef } from './api/DataProductsConsumersApi';
 import { myAccessRouteRef, rootRouteRef } from './routes';
@@ -118,10 +119,11 @@ const editDataProductPage = PageBlueprint.make({
   name: 'edit',
   params: {
     path: '/edit-data-product',
-    loader: () =>
+    loader: loadOnce(() =>
       import('./components/EditDataProduct').then(m => (
         <m.EditDataProductPage />
       )),
+    ),
   },
 });
 
@@ -207,6 +209,10 @@ const dataProductsFreshnessApi = ApiBlueprint.make({
     }),
 });
 
+const loadExplorerPage = loadOnce(() =>
+  import('./components/DataProductsPage').then(m => <m.DataProductsPage />),
+);
+
 /** The data products explorer at `/data-products`, with a nav item. */
 const dataProductsPage = PageBlueprint.makeWithOverrides({
   factory(originalFactory, { apis }) {
@@ -219,9 +225,7 @@ const dataProductsPage = PageBlueprint.makeWithOverrides({
         // The explorer's first page is asked for beside the page's code.
         const explorerApi = apis.get(dataProductsExplorerApiRef);
         if (explorerApi) prefetchFirstExplorerPage(explorerApi);
-        return import('./components/DataProductsPage').then(m => (
-          <m.DataProductsPage />
-        ));
+        return loadExplorerPage();
       },
     });
   },
@@ -235,8 +239,9 @@ const myAccessPage = PageBlueprint.make({
     title: 'My access',
     icon: <LockOpenIcon />,
     routeRef: myAccessRouteRef,
-    loader: () =>
+    loader: loadOnce(() =>
       import('./components/MyAccessPage').then(m => <m.MyAccessPage />),
+    ),
   },
 });
 
