@@ -119,11 +119,10 @@ const editDataProductPage = PageBlueprint.make({
   name: 'edit',
   params: {
     path: '/edit-data-product',
-    loader: loadOnce(() =>
+    loader: () =>
       import('./components/EditDataProduct').then(m => (
         <m.EditDataProductPage />
       )),
-    ),
   },
 });
 
@@ -239,9 +238,8 @@ const myAccessPage = PageBlueprint.make({
     title: 'My access',
     icon: <LockOpenIcon />,
     routeRef: myAccessRouteRef,
-    loader: loadOnce(() =>
+    loader: () =>
       import('./components/MyAccessPage').then(m => <m.MyAccessPage />),
-    ),
   },
 });
 
