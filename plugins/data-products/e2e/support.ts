@@ -33,7 +33,11 @@ export async function open(page: Page, route: string, as = 'guest') {
     name: as === 'guest' ? 'Enter' : `Sign in as ${as}`,
     exact: true,
   });
-  const sidebar = page.getByRole('link', { name: 'Data products' });
+  // The sidebar's link: a page may show another "Data products" link (the
+  // explorer's header), so look in the sidebar only.
+  const sidebar = page
+    .getByTestId('sidebar-root')
+    .getByRole('link', { name: 'Data products' });
   await expect(signIn.or(sidebar).first()).toBeVisible();
   if (await signIn.isVisible()) {
     await signIn.click();
